@@ -31,4 +31,8 @@ export type LoadedImage = {
   inverted: boolean;
   laterality: "L" | "R" | null;
   view: "CC" | "MLO" | null;
+  /** DICOM only: the flip applied to reach the chest-wall-left frame (feature-set.md step 3) */
+  orientation?: { flipHorizontal: boolean; flipVertical: boolean; source: "PatientOrientation" | "Laterality" | "none" };
+  /** DICOM only: default display window in the units of `image` (header window, else min/max) */
+  window?: { center: number; width: number };
 };
