@@ -1,0 +1,44 @@
+import Link from "next/link";
+import { ROLE_LABEL, type SessionUser } from "@/server/auth/roles";
+import { SignOutButton } from "./SignOutButton";
+
+/** Role-specific navigation. Teammates: add links for new pages here. */
+export const NAV: Record<SessionUser["role"], Array<{ href: string; label: string }>> = {
+  surgeon: [{ href: "/cases", label: "Cases" }],
+  board: [{ href: "/board", label: "Meetings" }],
+  admin: [
+    { href: "/admin/models", label: "Models" },
+    { href: "/admin/audit", label: "Audit log" },
+  ],
+};
+
+export function Header({ user }: { user: SessionUser | null }) {
+  return (
+    <header className="site-header">
+      <div className="brand">
+        <Link href="/">Axilla</Link>
+        <span className="tagline">ALN metastasis decision support · research prototype</span>
+      </div>
+      {user && (
+        <nav aria-label="Main">
+          <ul>
+            {NAV[user.role].map((n) => (
+              <li key={n.href}>
+                <Link href={n.href}>{n.label}</Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      {user && (
+        <div className="user">
+          <span data-testid="user-role" aria-label="Signed-in role">
+            {ROLE_LABEL[user.role]}
+          </span>
+          <span className="user-name">{user.name}</span>
+          <SignOutButton />
+        </div>
+      )}
+    </header>
+  );
+}

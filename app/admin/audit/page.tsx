@@ -1,0 +1,14 @@
+import { requireUser } from "@/server/auth/session";
+import { AuditTable } from "./AuditTable";
+
+export const metadata = { title: "Audit log · Axilla" };
+
+export default async function AuditPage() {
+  await requireUser("admin");
+  return (
+    <section>
+      <h1>Audit log</h1>
+      <AuditTable />
+    </section>
+  );
+}
