@@ -103,3 +103,14 @@ export function roleProcedure(...roles: [Role, ...Role[]]) {
     return next({ ctx: { ...ctx, user: ctx.user } });
   });
 }
+
+/** Paths of procedures in `router` with no (or an invalid) declared access — must be empty. */
+export function undeclaredProcedures(router: { _def: { procedures: object } }): string[] {
+  const procs = router._def.procedures as Record<string, { _def: { meta?: Meta } }>;
+  return Object.entries(procs)
+    .filter(([, p]) => {
+      const a = p._def.meta?.access;
+      return !(a === "public" || a === "authed" || (typeof a === "object" && a !== null && Array.isArray(a.roles) && a.roles.length > 0));
+    })
+    .map(([path]) => path);
+}

@@ -49,3 +49,13 @@ export async function createTestDb(opts: { seed?: boolean; backend?: "pglite" | 
     },
   };
 }
+
+/** Make `getDb()` return this handle (for testing code that uses the process-wide database). */
+export function useAsProcessDb(handle: DbHandle): void {
+  (globalThis as typeof globalThis & { __axillaDb?: Promise<DbHandle> }).__axillaDb = Promise.resolve(handle);
+}
+
+/** Backends to run data-layer tests on: always PGlite, plus PostgreSQL when TEST_DATABASE_URL is set. */
+export function testBackends(): Array<"pglite" | "pg"> {
+  return testDatabaseUrl() ? ["pglite", "pg"] : ["pglite"];
+}

@@ -180,7 +180,8 @@ export class Queue implements JobQueue {
     if (this.backend === "pgboss") {
       if (!this.boss) throw new Error("job queue not started");
       await this.ensureBossQueue(kind);
-      await this.boss.send(queueName(kind), { jobId: id }, { retryLimit: 0, expireInHours: 24 });
+      // pg-boss caps expiry below 24 h; our jobs row stays authoritative either way.
+      await this.boss.send(queueName(kind), { jobId: id }, { retryLimit: 0, expireInHours: 23 });
     } else if (this.started && this.opts.work && this.handlers.has(kind)) {
       this.schedule(id);
     }
