@@ -189,6 +189,8 @@ export function summariseHeader(file: DicomFile, opts: DeidOptions = {}): Header
   const modality = s("Modality");
   const sopClass = s("SOPClassUID");
   const burned = s("BurnedInAnnotation");
+  const isMammogram = modality === "MG" || (sopClass !== null && DIGITAL_MAMMO_SOP.includes(sopClass));
+  const isBreast = isMammogram || (s("BodyPartExamined") ?? "").toUpperCase() === "BREAST" || view.view !== null;
   return {
     rows: u("Rows"),
     columns: u("Columns"),
@@ -204,7 +206,7 @@ export function summariseHeader(file: DicomFile, opts: DeidOptions = {}): Header
     lossyImageCompression: s("LossyImageCompression") === "01" || !!TRANSFER_SYNTAXES[file.transferSyntaxUid]?.lossy,
     modality,
     sopClassUid: sopClass,
-    isMammogram: modality === "MG" || (sopClass !== null && DIGITAL_MAMMO_SOP.includes(sopClass)),
+    isMammogram,
     bodyPartExamined: s("BodyPartExamined"),
     manufacturer: s("Manufacturer"),
     manufacturerModelName: s("ManufacturerModelName"),
@@ -212,7 +214,7 @@ export function summariseHeader(file: DicomFile, opts: DeidOptions = {}): Header
     view: view.view,
     viewPositionRaw: view.raw,
     patientOrientation: s("PatientOrientation"),
-    orientation: readOrientation(ds, laterality),
+    orientation: readOrientation(ds, laterality, isBreast),
     spacing: sp.spacing,
     spacingSuggestion: sp.suggestion,
     windows: readWindows(ds),

@@ -93,9 +93,10 @@ export type Orientation = {
  * containing "H" (towards the head) gets a vertical flip so that the feet side is at the bottom.
  * Without PatientOrientation: the common hanging convention (right breast stored facing left, i.e. "P\L";
  * left breast "A\R") -> flip right breasts, source "Laterality" so the UI can show it was assumed.
- * Without laterality: no flip, source "none".
+ * Without laterality, or for a non-breast image (`isBreast` false): no flip, source "none".
  */
-export function readOrientation(ds: DataSet, laterality: "L" | "R" | null): Orientation {
+export function readOrientation(ds: DataSet, laterality: "L" | "R" | null, isBreast = true): Orientation {
+  if (!isBreast) return { flipHorizontal: false, flipVertical: false, source: "none" }; // the rule is about breasts only
   const po = str(ds, tag(0x0020, 0x0020));
   if (po) {
     const [rowDir = "", colDir = ""] = po.toUpperCase().split("\\");

@@ -24,6 +24,27 @@ export const TRANSFER_SYNTAXES: Record<string, { name: string; kind: "native" | 
   "1.2.840.10008.1.2.4.91": { name: "JPEG 2000 Image Compression", kind: "j2k", lossy: true },
 };
 
+const UNSUPPORTED_NAMES: Record<string, string> = {
+  "1.2.840.10008.1.2.4.52": "JPEG Extended 3 & 5, retired",
+  "1.2.840.10008.1.2.4.53": "JPEG Spectral Selection, retired",
+  "1.2.840.10008.1.2.4.55": "JPEG Full Progression, retired",
+  "1.2.840.10008.1.2.4.92": "JPEG 2000 Part 2 Multi-component Lossless",
+  "1.2.840.10008.1.2.4.93": "JPEG 2000 Part 2 Multi-component",
+  "1.2.840.10008.1.2.4.94": "JPIP Referenced",
+  "1.2.840.10008.1.2.4.95": "JPIP Referenced Deflate",
+  "1.2.840.10008.1.2.4.100": "MPEG2 Main Profile",
+  "1.2.840.10008.1.2.4.101": "MPEG2 High Profile",
+  "1.2.840.10008.1.2.4.102": "MPEG-4 AVC/H.264",
+  "1.2.840.10008.1.2.4.103": "MPEG-4 AVC/H.264 BD-compatible",
+  "1.2.840.10008.1.2.4.107": "HEVC/H.265",
+  "1.2.840.10008.1.2.4.110": "JPEG XL Lossless",
+  "1.2.840.10008.1.2.4.112": "JPEG XL",
+  "1.2.840.10008.1.2.4.201": "High-Throughput JPEG 2000 Lossless",
+  "1.2.840.10008.1.2.4.202": "High-Throughput JPEG 2000 RPCL Lossless",
+  "1.2.840.10008.1.2.4.203": "High-Throughput JPEG 2000",
+  "1.2.840.10008.1.2.6.1": "RFC 2557 MIME encapsulation",
+};
+
 export type ParseOptions = {
   /** cap on the inflated size of a deflated data set (default 512 MiB) */
   maxInflatedBytes?: number;
@@ -49,6 +70,18 @@ export function parseDicomBytes(input: Uint8Array, opts: ParseOptions = {}): Dic
   if (bytes.length < 132)
     throw new DicomError("NOT_DICOM", `not a DICOM Part 10 file: ${bytes.length} bytes is too short for the 128-byte preamble and "DICM" prefix`);
   if (!hasDicmPrefix(bytes)) throw new DicomError("NOT_DICOM", 'not a DICOM Part 10 file: no "DICM" prefix at byte 128');
+  // the meta group first: refuse an unsupported transfer syntax by name before parsing its data set
+  let metaTs: string | undefined;
+  try {
+    const meta = dicomParser.readPart10Header(bytes);
+    metaTs = meta.string(tag(0x0002, 0x0010))?.replace(/\0/g, "").trim();
+  } catch {
+    metaTs = undefined; // damaged meta group: the full parse below reports it
+  }
+  if (metaTs && !TRANSFER_SYNTAXES[metaTs]) {
+    const known = UNSUPPORTED_NAMES[metaTs] ?? (/^1\.2\.840\.10008\.1\.2\./.test(metaTs) ? "a DICOM transfer syntax Axilla does not decode" : "not a standard DICOM transfer syntax");
+    throw new DicomError("UNSUPPORTED_TRANSFER_SYNTAX", `transfer syntax ${metaTs} (${known}) is not supported`);
+  }
   const maxInflated = opts.maxInflatedBytes ?? 512 * 1024 * 1024;
   let dataSet: DataSet;
   try {

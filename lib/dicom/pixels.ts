@@ -95,15 +95,18 @@ export async function decodeStoredPixels(file: DicomFile, opts: DecodeOptions = 
   const el = file.dataSet.elements[PIXEL_DATA];
   if (!el) throw new DicomError("MISSING_ATTRIBUTE", "the file has no Pixel Data (7FE0,0010)");
   const perFrame = h.rows * h.columns * h.samplesPerPixel;
-  const out = allocStored(h, perFrame * h.frames);
   let photometric = h.declaredPhotometric;
+  let out: Uint8Array | Uint16Array | Int16Array;
   if (ts.kind === "native") {
     if (el.encapsulatedPixelData) throw new DicomError("BAD_PIXEL_DATA", `pixel data is encapsulated but transfer syntax ${h.transferSyntaxUid} (${ts.name}) is native`);
+    checkNativeLength(file.dataSet, el, h); // before allocating: a tiny file cannot make us allocate a huge buffer
+    out = allocStored(h, perFrame * h.frames);
     readNative(file.dataSet, el, h, out);
   } else {
     if (!el.encapsulatedPixelData || !el.fragments)
       throw new DicomError("BAD_PIXEL_DATA", `transfer syntax ${h.transferSyntaxUid} (${ts.name}) requires encapsulated pixel data, but the pixel data is native`);
     const frames = splitFrames(file.dataSet, el, h.frames);
+    out = allocStored(h, perFrame * h.frames);
     for (let f = 0; f < h.frames; f++) {
       const enc = frames[f];
       const target = out.subarray(f * perFrame, (f + 1) * perFrame);
@@ -114,14 +117,17 @@ export async function decodeStoredPixels(file: DicomFile, opts: DecodeOptions = 
   return { ...h, photometric, lossy: ts.lossy || str(file.dataSet, tag(0x0028, 0x2110)) === "01", data: out };
 }
 
+function checkNativeLength(ds: DataSet, el: Element, h: PixelHeader) {
+  const expected = h.rows * h.columns * h.samplesPerPixel * h.frames * (h.bitsAllocated / 8);
+  const available = Math.max(0, Math.min(el.length, ds.byteArray.length - el.dataOffset));
+  if (available < expected || el.dataOffset + expected > ds.byteArray.length)
+    throw new DicomError("TRUNCATED", `pixel data is truncated: expected ${expected} bytes, found ${available}`);
+}
+
 function readNative(ds: DataSet, el: Element, h: PixelHeader, out: Uint8Array | Uint16Array | Int16Array) {
   const bytesPer = h.bitsAllocated / 8;
   const n = out.length;
-  const expected = n * bytesPer;
   const buf = ds.byteArray;
-  const available = Math.max(0, Math.min(el.length, buf.length - el.dataOffset));
-  if (available < expected || el.dataOffset + expected > buf.length)
-    throw new DicomError("TRUNCATED", `pixel data is truncated: expected ${expected} bytes, found ${available}`);
   const bigEndian = h.transferSyntaxUid === "1.2.840.10008.1.2.2";
   const [lo, hi] = storedRange(h);
   const planar = h.samplesPerPixel === 3 && (us(ds, tag(0x0028, 0x0006)) ?? 0) === 1;
@@ -267,8 +273,14 @@ async function decodeFrame(kind: string, h: PixelHeader, enc: Uint8Array, target
       if (spp === 3 && h.declaredPhotometric.startsWith("YBR")) photometric = "YBR_FULL"; // upsampled, untransformed
     }
   } else if (kind === "jpeg-ls") {
+    const dims = jpegLsDims(enc);
+    if (dims && (dims[0] !== h.rows || dims[1] !== h.columns))
+      throw new DicomError("BAD_PIXEL_DATA", `JPEG-LS frame${where} is ${dims[1]}x${dims[0]}, header says ${h.columns}x${h.rows}`);
     dec = await decodeJpegLs(enc);
   } else {
+    const dims = j2kDims(enc);
+    if (dims && (dims[0] !== h.rows || dims[1] !== h.columns))
+      throw new DicomError("BAD_PIXEL_DATA", `JPEG 2000 frame${where} is ${dims[1]}x${dims[0]}, header says ${h.columns}x${h.rows}`);
     dec = await decodeJpeg2000(enc);
     if (spp === 3 && (h.declaredPhotometric === "YBR_ICT" || h.declaredPhotometric === "YBR_RCT")) photometric = "RGB"; // OpenJPEG applies the MCT
   }
@@ -292,4 +304,18 @@ async function decodeFrame(kind: string, h: PixelHeader, enc: Uint8Array, target
     target[i] = v < lo ? lo : v > hi ? hi : v;
   }
   return photometric;
+}
+
+/** JPEG-LS SOF55 (FFF7) -> [rows, cols] (checked before the codec allocates). */
+function jpegLsDims(b: Uint8Array): [number, number] | null {
+  for (let p = 2; p + 8 < b.length && p < 65536; p++) if (b[p] === 0xff && b[p + 1] === 0xf7) return [(b[p + 5] << 8) | b[p + 6], (b[p + 7] << 8) | b[p + 8]];
+  return null;
+}
+
+/** J2K codestream SIZ (FF4F FF51): [Ysiz - YOsiz, Xsiz - XOsiz]; null for a JP2 file wrapper. */
+function j2kDims(b: Uint8Array): [number, number] | null {
+  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0x4f) return null;
+  if (b.length < 24 || b[2] !== 0xff || b[3] !== 0x51) throw new DicomError("BAD_PIXEL_DATA", "JPEG 2000 codestream has no SIZ marker after SOC");
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return [dv.getUint32(12) - dv.getUint32(20), dv.getUint32(8) - dv.getUint32(16)];
 }
