@@ -68,6 +68,7 @@ export const images = pgTable(
     modality: text("modality"),
     rows: integer("rows").notNull(),
     cols: integer("cols").notNull(),
+    pixelsPath: text("pixels_path"), // display/ROI pixel cache (chest wall left), relative to DATA_DIR
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: createdAt(),
   },
@@ -111,6 +112,21 @@ export const featureVectors = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("feature_vectors_roi_idx").on(t.roiId)],
+);
+
+// Rad-scores computed for a case with a model version (feature vectors per view in feature_vectors).
+export const radscores = pgTable(
+  "radscores",
+  {
+    id: id(),
+    caseId: uuid("case_id").notNull().references(() => cases.id, { onDelete: "cascade" }),
+    modelVersionId: uuid("model_version_id").notNull().references(() => modelVersions.id),
+    value: doublePrecision("value").notNull(),
+    detail: jsonb("detail").notNull().default({}), // views used, combination, out-of-range features, terms
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("radscores_case_idx").on(t.caseId)],
 );
 
 export const runStatusEnum = pgEnum("run_status", ["queued", "running", "succeeded", "failed", "cancelled"]);
