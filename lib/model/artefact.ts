@@ -112,6 +112,9 @@ export const logisticModel = z.object({
     totalPoints: numArr, // total-points axis ticks
     probability: z.object({ values: numArr, points: numArr }), // risk axis ticks and their positions
   }),
+  /** the rms-exact nomogram engine's object (lib/stats/nomogram.ts Nomogram: design spec, coefficients, vcov,
+   *  axes, ranges) as produced at training; lib/nomogram's predictPatient runs on it */
+  engine: z.record(z.string(), z.unknown()),
   cIndex,
   performance: z.object({ training: performance, validation: performance.nullable() }),
   validate: validateIndex.nullable(),

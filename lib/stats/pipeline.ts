@@ -1,0 +1,662 @@
+// The whole training pipeline of shared/spec/pipeline.md as one deterministic function:
+//   runPipeline(cohort, features, settings, seed, onProgress?) -> { artefact, report }
+// Steps: split (given column / seeded outcome-stratified / whole-cohort bootstrap) -> min-max scaler on the
+// training rows -> binomial LASSO with 10-fold CV (lambda.min | lambda.1se) + bootstrap selection frequencies ->
+// Rad-score (and cross-fitted out-of-fold Rad-scores for the nomogram) -> RBF-SVM grid by 10-fold CV AUC, final
+// SVM with Platt scaling -> Table 1 -> logistic nomogram (age, T stage, location, ER, PR, US ALN, Rad-score) with
+// backward AIC (fastbw), rms nomogram points -> validate + calibrate (bootstrap B) -> clinical-only model ->
+// ROC + DeLong, ACC/TPR/TNR/PPV/NPV with CIs on training-CV and validation -> decision curve -> sample-size checks.
+// Every statistical method is the lib/stats engine's; this file only orchestrates, and every random draw comes
+// from a seeded stream per purpose (./split.ts streamFor), so the same inputs + seed give the same artefact hash.
+import { bootstrapIndices } from "../random.ts";
+import { canonicalJson } from "../model/canonical.ts";
+import { sha256Hex, hashArtefact } from "../model/hash.ts";
+import { ARTEFACT_SCHEMA_VERSION, DEMO_LABEL, type ArtefactWarning, type CalibrationTable, type LogisticModelArtefact, type ModelArtefact, type Performance } from "../model/artefact.ts";
+import { SOFTWARE_VERSION } from "../model/version.ts";
+import { fitMinMax, applyMinMax, fromColumns, subsetRows, subsetColumns, type DesignMatrix } from "./scaler.ts";
+import { glmnet } from "./glmnet.ts";
+import { cvGlmnet } from "./cv.ts";
+import { lrm, type LrmModel } from "./logistic.ts";
+import { fastbw } from "./fastbw.ts";
+import { nomogram as buildNomogram, type Nomogram } from "./nomogram.ts";
+import { predictPatient } from "../nomogram/index.ts";
+import { validateAndCalibrate } from "./validate.ts";
+import { calibrationStats } from "./calibrate.ts";
+import { roc, rocTestDelong } from "./roc.ts";
+import type { DataFrame, Cell } from "./design.ts";
+import { stratifiedSplit, stratifiedFolds, streamFor, SplitError } from "./split.ts";
+import { sampleSizeCheck } from "./samplesize.ts";
+import { parseSettings, type PipelineSettings, type PipelineSettingsInput } from "./pipeline-settings.ts";
+import { PipelineInputError, type CohortRecord, type FeatureTable, type InputProblem } from "./pipeline-input.ts";
+import { classificationMetrics, svmTrain, svmDecision, svmGridCv, svmPlattProbability, decisionCurveTable, table1Of, type SvmModelParams } from "./pipeline-engines.ts";
+
+export type PipelineStage = "extraction" | "lasso-cv" | "bootstrap" | "svm-grid" | "validation";
+export type ProgressFn = (stage: PipelineStage, done: number, total: number) => void;
+
+export type PipelineReport = {
+  timings_s: Record<string, number>;
+  summary: {
+    n: number;
+    events: number;
+    training: { n: number; events: number };
+    validation: { n: number; events: number } | null;
+    selectedFeatures: string[];
+    lambda: number;
+    svm: { cost: number; gamma: number; cvAuc: number };
+    nomogramTerms: string[];
+    auc: Record<string, number | null>;
+  };
+  warnings: ArtefactWarning[];
+};
+
+export class PipelineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PipelineError";
+  }
+}
+
+// purposes of the seeded streams (never reorder: changing one would change every artefact)
+const STREAM = { split: 1, lassoFolds: 2, bootstrap: 3, svmFolds: 4, validate: 5, metrics: 6, nested: 7, clinicalValidate: 8 } as const;
+
+const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+function countEvents(y: ArrayLike<number>, idx?: number[]): number {
+  let e = 0;
+  if (idx) for (const i of idx) e += y[i];
+  else for (let i = 0; i < y.length; i++) e += y[i];
+  return e;
+}
+
+/** cohort + feature table hash: sha256 of the canonical JSON of the rows (sorted by case code) and feature names */
+export function cohortHash(cohort: CohortRecord[], features: FeatureTable): string {
+  const rows = [...cohort]
+    .sort((a, b) => (a.caseCode < b.caseCode ? -1 : a.caseCode > b.caseCode ? 1 : 0))
+    .map((r) => ({ ...r, features: Array.from(features.byCase.get(r.caseCode) ?? []) }));
+  return sha256Hex(canonicalJson({ featureNames: features.names, rows }));
+}
+
+function rocCurveJson(r: ReturnType<typeof roc>): Performance["roc"] {
+  const out: Performance["roc"] = [];
+  for (let k = 0; k < r.curve.threshold.length; k++) {
+    const t = r.curve.threshold[k];
+    out.push({ threshold: t === -Infinity ? "-Inf" : t === Infinity ? "Inf" : t, sensitivity: r.curve.sensitivity[k], specificity: r.curve.specificity[k] });
+  }
+  return out;
+}
+
+/** Discrimination (pROC AUC + DeLong CI) and classification metrics with CIs of one score on one cohort. */
+function performanceOf(
+  cohortName: Performance["cohort"],
+  y: number[],
+  score: ArrayLike<number>,
+  threshold: number,
+  thresholdRule: string,
+  seed: number,
+  metricsB: number,
+): Performance {
+  const r = roc(y, score);
+  const pred = Array.from(score, (s) => (s >= threshold ? 1 : 0));
+  const m = classificationMetrics(y, pred, metricsB, seed);
+  return {
+    cohort: cohortName,
+    n: y.length,
+    events: countEvents(y),
+    auc: r.auc,
+    aucCi: r.ci,
+    threshold,
+    thresholdRule,
+    ...m,
+    roc: rocCurveJson(r),
+  };
+}
+
+function frameOf(cohort: CohortRecord[], rows: number[], radscore: ArrayLike<number> | null): DataFrame {
+  const col = (f: (r: CohortRecord, i: number) => Cell): Cell[] => rows.map((i, k) => f(cohort[i], k));
+  const columns: Record<string, Cell[]> = {
+    aln: col((r) => r.aln),
+    age: col((r) => r.age),
+    t_stage: col((r) => r.t_stage),
+    location: col((r) => r.location),
+    er: col((r) => r.er),
+    pr: col((r) => r.pr),
+    us_aln: col((r) => r.us_aln),
+  };
+  if (radscore) columns.radscore = rows.map((_, k) => radscore[k]);
+  return { nrow: rows.length, columns };
+}
+
+function valuesOf(r: CohortRecord, radscore: number | null): Record<string, Cell> {
+  const v: Record<string, Cell> = { age: r.age, t_stage: r.t_stage, location: r.location, er: r.er, pr: r.pr, us_aln: r.us_aln };
+  if (radscore !== null) v.radscore = radscore;
+  return v;
+}
+
+const LABELS: Record<string, string> = {
+  age: "Age (years)",
+  t_stage: "T stage",
+  location: "Tumour location",
+  er: "ER status",
+  pr: "PR status",
+  us_aln: "Ultrasound ALN status",
+  radscore: "Rad-score",
+};
+
+type FittedLogistic = { model: LrmModel; nomo: Nomogram; candidate: string[]; deleted: string[]; formula: string; warnings: string[] };
+
+/** lrm on the candidate terms, backward elimination by AIC (fastbw, rule aic, type individual), refit on the kept terms. */
+function fitLogistic(df: DataFrame, terms: string[], stepwise: "aic" | "none"): FittedLogistic {
+  const formulaOf = (t: string[]): string => `aln ~ ${t.join(" + ")}`;
+  const full = lrm(df, formulaOf(terms));
+  const warnings = [...full.warnings];
+  let kept = terms;
+  let deleted: string[] = [];
+  if (stepwise === "aic") {
+    const bw = fastbw(full);
+    deleted = bw.deleted;
+    kept = terms.filter((t) => bw.kept.includes(t));
+    if (kept.length === 0) {
+      // fastbw removed everything: keep the single strongest factor so a nomogram exists
+      const best = [...full.anova].filter((a) => terms.includes(a.name)).sort((a, b) => b.chi2 - a.chi2)[0];
+      kept = [best.name];
+      deleted = deleted.filter((d) => d !== best.name);
+      warnings.push(`backward elimination removed every predictor; "${best.name}" (largest Wald chi2) was kept so a nomogram can be drawn`);
+    }
+  }
+  const model = kept.length === terms.length ? full : lrm(df, formulaOf(kept));
+  if (model !== full) warnings.push(...model.warnings.filter((w) => !warnings.includes(w)));
+  return { model, nomo: buildNomogram(model), candidate: terms, deleted, formula: formulaOf(kept), warnings };
+}
+
+function recordOf(names: string[], values: ArrayLike<number>): Record<string, number> {
+  const o: Record<string, number> = {};
+  names.forEach((n, i) => (o[n] = values[i]));
+  return o;
+}
+
+function logisticArtefact(
+  f: FittedLogistic,
+  trainingRows: number[],
+  cohort: CohortRecord[],
+  perfTraining: Performance,
+  perfValidation: Performance | null,
+  val: ReturnType<typeof validateAndCalibrate> | null,
+  validationCal: CalibrationTable | null,
+  cValidation: number | null,
+  apparentP: number[],
+  yTrain: number[],
+): LogisticModelArtefact {
+  const { model, nomo } = f;
+  const terms = model.spec.terms.map((t) => {
+    const isFactor = !!t.levels;
+    const raw = model.values[t.term.column] ?? [];
+    const nums = raw.filter((v): v is number => typeof v === "number");
+    return {
+      variable: t.term.column,
+      label: LABELS[t.term.column] ?? t.term.column,
+      type: isFactor ? ("factor" as const) : ("numeric" as const),
+      levels: t.levels ?? null,
+      reference: t.levels ? t.levels[0] : null,
+      transform: t.term.kind === "log" ? `log(x + ${t.term.offset})` : t.term.kind === "sqrt" ? "sqrt(x)" : t.term.kind === "rcs" ? `rcs(x, ${t.term.k})` : null,
+      coefficientNames: t.colnames,
+      trainingRange: !isFactor && nums.length ? ([Math.min(...nums), Math.max(...nums)] as [number, number]) : null,
+      trainingLevels: isFactor ? Array.from(new Set(raw.map(String))).sort() : null,
+    };
+  });
+  void trainingRows;
+  void cohort;
+  const cal = val ? calibrationFromRms(val, apparentP, yTrain) : null;
+  return {
+    formula: f.formula,
+    candidateTerms: f.candidate,
+    deleted: f.deleted,
+    terms,
+    coefficients: recordOf(model.names, model.coefficients),
+    se: recordOf(model.names, model.se),
+    vcov: { names: model.names, matrix: model.vcov },
+    lrChi2: model.lrChi2,
+    aic: model.aic,
+    n: model.n,
+    events: model.events,
+    nomogram: {
+      sc: nomo.sc,
+      interceptInfo: nomo.intercept,
+      axes: Object.fromEntries(
+        nomo.axes.map((a) => [a.variable, { values: a.values, points: a.points, minXbeta: nomo.minXbeta[a.variable], maxXbeta: nomo.maxXbeta[a.variable] }]),
+      ),
+      totalPoints: nomo.totalPointsAxis,
+      probability: { values: nomo.probabilityAxis.probability, points: nomo.probabilityAxis.points },
+    },
+    engine: nomo as unknown as Record<string, unknown>,
+    cIndex: { apparent: model.cIndex, optimismCorrected: val ? (1 + val.validate.index.Dxy.corrected) / 2 : null, validation: cValidation },
+    performance: { training: perfTraining, validation: perfValidation },
+    validate: val ? Object.fromEntries(Object.entries(val.validate.index).map(([k, v]) => [k, { apparent: v.apparent, optimism: v.optimism, corrected: v.corrected, n: v.n }])) : null,
+    calibration: cal,
+    validationCalibration: validationCal,
+  };
+}
+
+function calibrationFromRms(val: ReturnType<typeof validateAndCalibrate>, p: number[], y: number[]): CalibrationTable {
+  const c = val.calibrate;
+  const st = calibrationStats(p, y);
+  return {
+    predicted: c.predicted,
+    apparent: c.apparent,
+    corrected: c.corrected,
+    intercept: val.validate.index.Intercept.corrected, // bias-corrected calibration intercept (validate)
+    slope: val.validate.index.Slope.corrected, // bias-corrected calibration slope (validate)
+    brier: st.brier,
+    meanAbsError: c.meanAbsoluteError,
+    q90AbsError: c.quantile90AbsoluteError,
+    cohort: "training-bootstrap",
+  };
+}
+
+function validationCalibration(p: number[], y: number[]): CalibrationTable {
+  const st = calibrationStats(p, y);
+  return {
+    predicted: [],
+    apparent: [],
+    corrected: [],
+    intercept: st.intercept,
+    slope: st.slope,
+    brier: st.brier,
+    meanAbsError: st.eavg,
+    q90AbsError: st.e90,
+    cohort: "validation",
+  };
+}
+
+/**
+ * Run the whole pipeline. Pure and deterministic for a given (cohort, features, settings, seed): no clock or
+ * environment enters the artefact (timings go to the report only).
+ */
+export async function runPipeline(
+  cohort: CohortRecord[],
+  features: FeatureTable,
+  settingsInput: PipelineSettingsInput | PipelineSettings = {},
+  seed = 1,
+  onProgress?: ProgressFn,
+): Promise<{ artefact: ModelArtefact; report: PipelineReport }> {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new PipelineError(`seed must be an integer in [0, 2^32), got ${seed}`);
+  const settings = parseSettings(settingsInput);
+  const progress: ProgressFn = onProgress ?? (() => {});
+  const warnings: ArtefactWarning[] = [];
+  const warn = (code: string, message: string, stage: string | null = null): void => {
+    warnings.push({ code, message, stage });
+  };
+  const timings: Record<string, number> = {};
+  let t0 = now();
+  const lap = (name: string): void => {
+    const t = now();
+    timings[name] = (t - t0) / 1000;
+    t0 = t;
+  };
+  const tStart = now();
+
+  // ---- 0. assemble and check the data --------------------------------------------------------------------------
+  const problems: InputProblem[] = [];
+  cohort.forEach((r, i) => {
+    if (!features.byCase.has(r.caseCode)) problems.push({ row: i + 2, column: "case_code", problem: `no feature row for case "${r.caseCode}"` });
+  });
+  if (problems.length) throw new PipelineInputError(problems, "the cohort and feature tables");
+  const n = cohort.length;
+  const y = cohort.map((r) => r.aln);
+  const eventsAll = countEvents(y);
+  if (eventsAll === 0 || eventsAll === n) throw new PipelineError(`the cohort has ${eventsAll} ALN-positive patients out of ${n}; both outcomes are needed`);
+  const p0 = features.names.length;
+  const Xraw = fromColumns(features.names.map((_, j) => Float64Array.from(cohort, (r) => features.byCase.get(r.caseCode)![j])), n);
+
+  // ---- 1. split ----------------------------------------------------------------------------------------------------
+  let method = settings.split.method;
+  const hasColumn = cohort.every((r) => r.split !== null);
+  if (method === "auto") method = hasColumn ? "column" : "stratified";
+  if (method === "column" && !hasColumn) throw new PipelineError('split method "column" needs a split column (primary/validation) in the cohort');
+  let training: number[];
+  let validation: number[];
+  if (method === "column") {
+    training = cohort.flatMap((r, i) => (r.split === "primary" ? [i] : []));
+    validation = cohort.flatMap((r, i) => (r.split === "validation" ? [i] : []));
+  } else if (method === "stratified") {
+    ({ training, validation } = stratifiedSplit(y, settings.split.ratio, streamFor(seed, STREAM.split)));
+  } else {
+    training = cohort.map((_, i) => i);
+    validation = [];
+  }
+  const yTr = training.map((i) => y[i]);
+  const yVa = validation.map((i) => y[i]);
+  const evTr = countEvents(yTr);
+  const evVa = countEvents(yVa);
+  if (evTr < 2 || training.length - evTr < 2) throw new PipelineError(`the training cohort has ${evTr} events and ${training.length - evTr} non-events; at least 2 of each are needed`);
+  if (validation.length > 0 && (evVa === 0 || evVa === validation.length))
+    throw new PipelineError(`the validation cohort has ${evVa} events among ${validation.length} patients; it needs both outcomes for ROC/DeLong`);
+  if (method === "bootstrap") warn("bootstrap-validation", "whole-cohort training with bootstrap validation: no separate validation cohort; performance is optimism-corrected", "split");
+  else if (validation.length < 100)
+    warn("small-validation", `the validation cohort has ${validation.length} patients (${evVa} events); its AUC and metrics are imprecise (see the CIs). Whole-cohort bootstrap validation is recommended for small cohorts`, "split");
+
+  // ---- 2. scaler (training rows only); constant and duplicate features dropped -----------------------------------
+  const XtrRaw = subsetRows(Xraw, training);
+  const dropped: { name: string; reason: string }[] = [];
+  const keepIdx: number[] = [];
+  const seenCols = new Map<string, string>();
+  for (let j = 0; j < p0; j++) {
+    const col = XtrRaw.data.subarray(j * XtrRaw.n, (j + 1) * XtrRaw.n);
+    let same = true;
+    for (let i = 1; i < col.length; i++) if (col[i] !== col[0]) same = false;
+    if (same) {
+      dropped.push({ name: features.names[j], reason: `constant (${col[0]}) in the training rows` });
+      continue;
+    }
+    const key = Array.from(Xraw.data.subarray(j * n, (j + 1) * n)).join(",");
+    const dup = seenCols.get(key);
+    if (dup) {
+      dropped.push({ name: features.names[j], reason: `duplicates "${dup}"` });
+      continue;
+    }
+    seenCols.set(key, features.names[j]);
+    keepIdx.push(j);
+  }
+  if (dropped.length) warn("dropped-features", `${dropped.length} feature(s) dropped: ${dropped.slice(0, 5).map((d) => `${d.name} (${d.reason})`).join("; ")}${dropped.length > 5 ? "; …" : ""}`, "scaler");
+  if (keepIdx.length === 0) throw new PipelineError("every feature is constant in the training rows; nothing to select from");
+  const names = keepIdx.map((j) => features.names[j]);
+  const scaler = fitMinMax(subsetColumns(XtrRaw, keepIdx), names);
+  const Xall = applyMinMax(scaler, subsetColumns(Xraw, keepIdx), { clip: false }).x;
+  const Xtr = subsetRows(Xall, training);
+  const XvaScaled = validation.length ? applyMinMax(scaler, subsetRows(subsetColumns(Xraw, keepIdx), validation), { clip: settings.scaler.outOfRange === "clip" }) : null;
+  if (XvaScaled && XvaScaled.outOfRange.length) {
+    const cases = new Set(XvaScaled.outOfRange.map((o) => cohort[validation[o.row]].caseCode));
+    warn("out-of-range", `${cases.size} validation patient(s) have feature values outside the training range (${settings.scaler.outOfRange === "clip" ? "clipped" : "flagged, not clipped"})`, "scaler");
+  }
+  const Xva = XvaScaled ? XvaScaled.x : null;
+  lap("scaler");
+
+  // ---- 3. LASSO CV ---------------------------------------------------------------------------------------------------
+  const L = settings.lasso;
+  let folds: Int32Array;
+  try {
+    folds = stratifiedFolds(yTr, L.nfolds, streamFor(seed, STREAM.lassoFolds), "LASSO cross-validation");
+  } catch (e) {
+    if (e instanceof SplitError) throw new PipelineError(e.message);
+    throw e;
+  }
+  const solver = { thresh: L.thresh, ...(L.exact ? {} : { maxPolish: 0 }) };
+  progress("lasso-cv", 0, 1);
+  await tick();
+  const cv = cvGlmnet(Xtr, yTr, folds, { family: "binomial", measure: L.measure, nlambda: L.nlambda, ...solver });
+  progress("lasso-cv", 1, 1);
+  let k = L.lambdaRule === "min" ? cv.indexMin : cv.index1se;
+  const nz = (kk: number): number => cv.fit.beta[kk].reduce((a, b) => a + (b !== 0 ? 1 : 0), 0);
+  if (nz(k) === 0) {
+    const k0 = k;
+    while (k + 1 < cv.fit.lambda.length && nz(k) === 0) k++;
+    if (nz(k) === 0) throw new PipelineError("the LASSO selected no feature at any lambda: the features carry no signal for ALN status in this cohort");
+    warn("lasso-empty", `the LASSO selected no feature at lambda.${L.lambdaRule} (${cv.fit.lambda[k0].toPrecision(4)}); the largest lambda with a feature (${cv.fit.lambda[k].toPrecision(4)}) was used`, "lasso");
+  }
+  const lambda = cv.fit.lambda[k];
+  const a0 = cv.fit.a0[k];
+  const betaAll = cv.fit.beta[k];
+  const sel: number[] = [];
+  for (let j = 0; j < betaAll.length; j++) if (betaAll[j] !== 0) sel.push(j);
+  const selNames = sel.map((j) => names[j]);
+  const selCoef = sel.map((j) => betaAll[j]);
+  lap("lasso_cv");
+
+  // ---- 4. bootstrap selection frequencies ---------------------------------------------------------------------------
+  const B = L.bootstrapB;
+  const selCount = new Float64Array(names.length);
+  const rngBoot = streamFor(seed, STREAM.bootstrap);
+  const lambdaSeq = cv.fit.lambda.slice(0, k + 1); // warm-start path down to the chosen lambda
+  let bUsed = 0;
+  for (let b = 0; b < B; b++) {
+    const idx = bootstrapIndices(rngBoot, training.length);
+    const yb = Array.from(idx, (i) => yTr[i]);
+    const eb = countEvents(yb);
+    if (eb < 2 || eb > yb.length - 2) continue; // a resample without both classes cannot be fitted
+    const fit = glmnet(subsetRows(Xtr, idx), yb, { family: "binomial", lambda: lambdaSeq, ...solver });
+    const beta = fit.beta[fit.beta.length - 1];
+    for (let j = 0; j < beta.length; j++) if (beta[j] !== 0) selCount[j]++;
+    bUsed++;
+    if ((b + 1) % 10 === 0 || b + 1 === B) {
+      progress("bootstrap", b + 1, B);
+      await tick();
+    }
+  }
+  const frequency: Record<string, number> = {};
+  names.forEach((nm, j) => {
+    if (selCount[j] > 0) frequency[nm] = selCount[j] / Math.max(1, bUsed);
+  });
+  lap("bootstrap");
+
+  // ---- 5. Rad-scores --------------------------------------------------------------------------------------------------
+  const radOf = (X: DesignMatrix, i: number): number => {
+    let s = a0;
+    for (let t = 0; t < sel.length; t++) s += selCoef[t] * X.data[sel[t] * X.n + i]; // Rad-score = LASSO linear predictor
+    return s;
+  };
+  const radTr = training.map((_, i) => radOf(Xtr, i));
+  const radVa = Xva ? validation.map((_, i) => radOf(Xva, i)) : [];
+  let radCross: number[] | null = null;
+  if (settings.radscore.nomogramInput === "cross-fitted") {
+    if (settings.radscore.crossFit === "cv-preval") {
+      radCross = Array.from(cv.preval[k]); // out-of-fold linear predictor of the CV fold models at the chosen lambda
+    } else {
+      radCross = new Array<number>(training.length).fill(0);
+      const rngN = streamFor(seed, STREAM.nested);
+      for (let f = 1; f <= L.nfolds; f++) {
+        const inner = training.map((_, i) => i).filter((i) => folds[i] !== f);
+        const outer = training.map((_, i) => i).filter((i) => folds[i] === f);
+        const yIn = inner.map((i) => yTr[i]);
+        const fIn = stratifiedFolds(yIn, L.nfolds, rngN, "nested LASSO cross-validation");
+        const cvIn = cvGlmnet(subsetRows(Xtr, inner), yIn, fIn, { family: "binomial", measure: L.measure, nlambda: L.nlambda, ...solver });
+        const kk = L.lambdaRule === "min" ? cvIn.indexMin : cvIn.index1se;
+        const bIn = cvIn.fit.beta[kk];
+        for (const i of outer) {
+          let s = cvIn.fit.a0[kk];
+          for (let j = 0; j < bIn.length; j++) if (bIn[j] !== 0) s += bIn[j] * Xtr.data[j * Xtr.n + i];
+          radCross[i] = s;
+        }
+      }
+    }
+  } else {
+    warn(
+      "unnested-radscore",
+      "the nomogram was fitted on the apparent Rad-score of the training rows (the seed study's unnested procedure): its coefficients and training performance inherit the LASSO's selection optimism",
+      "radscore",
+    );
+  }
+  lap("radscore");
+
+  // ---- 6. SVM grid by 10-fold CV AUC ------------------------------------------------------------------------------------
+  const S = settings.svm;
+  const XtrSel = subsetColumns(Xtr, sel);
+  const XvaSel = Xva ? subsetColumns(Xva, sel) : null;
+  const svmFolds = stratifiedFolds(yTr, S.nfolds, streamFor(seed, STREAM.svmFolds), "SVM cross-validation");
+  const grid = await svmGridCv(XtrSel, yTr, svmFolds, S.cost, S.gamma, async (done, total) => {
+    progress("svm-grid", done, total);
+    await tick();
+  });
+  const { cost, gamma } = grid.best;
+  const gridAuc = grid.auc;
+  const best = { auc: grid.best.auc };
+  const svm = svmTrain(XtrSel, yTr, cost, gamma, true, streamSeed(seed, STREAM.svmFolds));
+  const svmOof = grid.oof; // training-CV: out-of-fold decision values at the chosen (C, gamma)
+  const svmVa = XvaSel ? svmDecision(svm, XvaSel) : [];
+  lap("svm_grid");
+
+  // ---- 7. Table 1 ---------------------------------------------------------------------------------------------------------
+  const t1 = table1Of(cohort, training, validation);
+  lap("table1");
+
+  // ---- 8. nomogram and clinical-only model -------------------------------------------------------------------------------
+  progress("validation", 0, 2);
+  await tick();
+  const radForNomogram = radCross ?? radTr;
+  const predictors = [...settings.nomogram.predictors];
+  const dfTr = frameOf(cohort, training, radForNomogram);
+  const nom = fitLogistic(dfTr, [...predictors, "radscore"], settings.nomogram.stepwise);
+  const clin = fitLogistic(frameOf(cohort, training, null), predictors, settings.nomogram.stepwise);
+  for (const w of nom.warnings) warn("nomogram-fit", w, "nomogram");
+  for (const w of clin.warnings) warn("clinical-fit", w, "clinical");
+  if (!nom.formula.includes("radscore")) warn("radscore-deleted", "backward elimination removed the Rad-score from the nomogram", "nomogram");
+  lap("nomogram");
+
+  // ---- 9. validate + calibrate (bootstrap B) -----------------------------------------------------------------------------
+  const VB = settings.validation.B;
+  const valNom = VB > 0 ? validateAndCalibrate(nom.model, { B: VB, seed: streamSeed(seed, STREAM.validate) }) : null;
+  progress("validation", 1, 2);
+  await tick();
+  const valClin = VB > 0 ? validateAndCalibrate(clin.model, { B: VB, seed: streamSeed(seed, STREAM.clinicalValidate) }) : null;
+  progress("validation", 2, 2);
+  lap("validate_calibrate");
+
+  // ---- 10. performance: training (apparent / CV) and validation --------------------------------------------------------
+  const mB = settings.validation.metricsB;
+  const mSeed = streamSeed(seed, STREAM.metrics);
+  const pNomTr = nom.model.linearPredictor.map((v) => 1 / (1 + Math.exp(-v)));
+  const pClinTr = clin.model.linearPredictor.map((v) => 1 / (1 + Math.exp(-v)));
+  const predictRows = (f: FittedLogistic, rows: number[], rad: number[] | null): number[] =>
+    rows.map((i, t) => predictPatient(f.nomo, valuesOf(cohort[i], rad ? rad[t] : null)).probability);
+  const pNomVa = validation.length ? predictRows(nom, validation, radVa) : [];
+  const pClinVa = validation.length ? predictRows(clin, validation, null) : [];
+  const thr = settings.threshold;
+  const svmTrainingPerf = performanceOf("training-cv", yTr, svmOof, 0, "SVM decision value > 0 (libsvm class)", mSeed, mB);
+  const svmValPerf = validation.length ? performanceOf("validation", yVa, svmVa, 0, "SVM decision value > 0 (libsvm class)", mSeed + 1, mB) : null;
+  const nomTrainPerf = performanceOf("training-apparent", yTr, pNomTr, thr, `probability >= ${thr}`, mSeed + 2, mB);
+  const nomValPerf = validation.length ? performanceOf("validation", yVa, pNomVa, thr, `probability >= ${thr}`, mSeed + 3, mB) : null;
+  const clinTrainPerf = performanceOf("training-apparent", yTr, pClinTr, thr, `probability >= ${thr}`, mSeed + 4, mB);
+  const clinValPerf = validation.length ? performanceOf("validation", yVa, pClinVa, thr, `probability >= ${thr}`, mSeed + 5, mB) : null;
+  const comparison = validation.length ? rocTestDelong(yVa, pNomVa, pClinVa) : rocTestDelong(yTr, pNomTr, pClinTr);
+  lap("performance");
+
+  // ---- 11. decision curve --------------------------------------------------------------------------------------------------
+  const dcaOnValidation = validation.length > 0;
+  const dc = decisionCurveTable(
+    dcaOnValidation ? yVa : yTr,
+    dcaOnValidation ? pNomVa : pNomTr,
+    dcaOnValidation ? pClinVa : pClinTr,
+    dcaOnValidation ? svmVa.map((d) => svmPlattProbability(svm, d)) : svmOof.map((d) => svmPlattProbability(svm, d)),
+    settings.decisionCurve,
+  );
+  lap("decision_curve");
+
+  // ---- 12. sample size ---------------------------------------------------------------------------------------------------------
+  const candidateParams = lrm(dfTr, `aln ~ ${[...predictors, "radscore"].join(" + ")}`).names.length - 1;
+  const ss = sampleSizeCheck({
+    n: training.length,
+    events: Math.min(evTr, training.length - evTr),
+    parameters: candidateParams,
+    anticipatedR2CS: settings.sampleSize.anticipatedR2CS,
+    shrinkageTarget: settings.sampleSize.shrinkageTarget,
+    optimismDelta: settings.sampleSize.optimismDelta,
+  });
+  // the check uses the smaller outcome class as "events" (the limiting sample size)
+  const sampleSize = { ...ss, events: evTr, lassoEventsPerFeature: Math.min(evTr, training.length - evTr) / names.length };
+  if (ss.eventsPerParameter < settings.sampleSize.minEventsPerParameter)
+    warn("epp", `${ss.eventsPerParameter.toFixed(1)} events per candidate parameter for the nomogram (${ss.events} in the smaller class / ${candidateParams} parameters); at least ${settings.sampleSize.minEventsPerParameter} is the usual minimum`, "sample-size");
+  if (!ss.riley.met)
+    warn("riley", `Riley et al. (2020) criteria need ${ss.riley.required} training patients for ${candidateParams} candidate parameters (shrinkage >= ${ss.riley.shrinkageTarget}, Nagelkerke optimism <= ${settings.sampleSize.optimismDelta}, intercept +-0.05); this cohort has ${training.length}`, "sample-size");
+  warn("lasso-epp", `the LASSO screened ${names.length} candidate features with ${Math.min(evTr, training.length - evTr)} events in the smaller class (${sampleSize.lassoEventsPerFeature.toFixed(3)} per feature): selection is unstable; see the bootstrap selection frequencies`, "sample-size");
+  if (valNom && valNom.validate.index.Slope.corrected < 0.9)
+    warn("shrinkage", `the nomogram's bootstrap-corrected calibration slope is ${valNom.validate.index.Slope.corrected.toFixed(3)} (< 0.9): it overfits`, "validation");
+  lap("sample_size");
+
+  // ---- 13. artefact ------------------------------------------------------------------------------------------------------------
+  const path: Record<string, number[]> = {};
+  names.forEach((nm, j) => {
+    if (cv.fit.beta.some((b) => b[j] !== 0)) path[nm] = cv.fit.beta.map((b) => b[j]);
+  });
+  const perPatient = [
+    ...training.map((i, t) => ({ caseCode: cohort[i].caseCode, split: "training" as const, aln: cohort[i].aln, radscore: radTr[t], radscoreCrossFitted: radCross ? radCross[t] : null })),
+    ...validation.map((i, t) => ({ caseCode: cohort[i].caseCode, split: "validation" as const, aln: cohort[i].aln, radscore: radVa[t], radscoreCrossFitted: null })),
+  ];
+  const params: SvmModelParams = svm;
+  const body: Omit<ModelArtefact, "hash"> = {
+    schemaVersion: ARTEFACT_SCHEMA_VERSION,
+    kind: "axilla-model",
+    demo: settings.demo,
+    label: settings.demo ? DEMO_LABEL : null,
+    software: { name: "axilla", version: SOFTWARE_VERSION },
+    seed,
+    settings: settings as unknown as Record<string, unknown>,
+    featureSet: { name: settings.featureSet.name, settings: { ng: settings.featureSet.ng, spacingMm: settings.featureSet.spacingMm } },
+    views: { combination: settings.views.combination, views: settings.views.views },
+    cohort: {
+      hash: cohortHash(cohort, features),
+      n,
+      events: eventsAll,
+      training: { n: training.length, events: evTr },
+      validation: validation.length ? { n: validation.length, events: evVa } : null,
+      splitMethod: method,
+      featuresOffered: p0,
+      droppedFeatures: dropped,
+      source: settings.source,
+    },
+    scaler: { features: names, min: scaler.min, max: scaler.max, outOfRange: settings.scaler.outOfRange },
+    lasso: {
+      measure: L.measure,
+      lambdaRule: L.lambdaRule,
+      lambda,
+      intercept: a0,
+      features: selNames,
+      coefficients: selCoef,
+      cv: { lambda: Array.from(cv.lambda), cvm: Array.from(cv.cvm), cvsd: Array.from(cv.cvsd), nzero: Array.from(cv.fit.df), lambdaMin: cv.lambdaMin, lambda1se: cv.lambda1se },
+      path: { lambda: Array.from(cv.fit.lambda), beta: path },
+      selection: { B: bUsed, lambda, frequency },
+    },
+    radscore: {
+      trainingRange: [Math.min(...radTr), Math.max(...radTr)],
+      nomogramInput: settings.radscore.nomogramInput,
+      perPatient,
+    },
+    svm: {
+      features: selNames,
+      cost,
+      gamma,
+      rho: params.rho,
+      supportVectors: params.supportVectors,
+      coefs: params.coefs,
+      classOrder: params.classOrder,
+      platt: params.platt,
+      grid: { cost: S.cost, gamma: S.gamma, auc: gridAuc, nfolds: S.nfolds },
+      performance: { training: svmTrainingPerf, validation: svmValPerf },
+    },
+    nomogram: logisticArtefact(nom, training, cohort, nomTrainPerf, nomValPerf, valNom, validation.length ? validationCalibration(pNomVa, yVa) : null, nomValPerf ? nomValPerf.auc : null, pNomTr, yTr),
+    clinical: logisticArtefact(clin, training, cohort, clinTrainPerf, clinValPerf, valClin, validation.length ? validationCalibration(pClinVa, yVa) : null, clinValPerf ? clinValPerf.auc : null, pClinTr, yTr),
+    comparison: { nomogramVsClinical: { z: comparison.z, pValue: comparison.pValue, cohort: validation.length ? "validation" : "training-apparent" } },
+    decisionCurve: { cohort: dcaOnValidation ? "validation" : "training-apparent", ...dc },
+    table1: t1,
+    sampleSize,
+    warnings,
+  };
+  const artefact = { ...body, hash: hashArtefact(body) } as ModelArtefact;
+  timings.total = (now() - tStart) / 1000;
+  const report: PipelineReport = {
+    timings_s: timings,
+    summary: {
+      n,
+      events: eventsAll,
+      training: { n: training.length, events: evTr },
+      validation: validation.length ? { n: validation.length, events: evVa } : null,
+      selectedFeatures: selNames,
+      lambda,
+      svm: { cost, gamma, cvAuc: best.auc },
+      nomogramTerms: nom.model.spec.terms.map((t) => t.name),
+      auc: {
+        svm_training_cv: svmTrainingPerf.auc,
+        svm_validation: svmValPerf ? svmValPerf.auc : null,
+        nomogram_training: nomTrainPerf.auc,
+        nomogram_corrected_c: artefact.nomogram.cIndex.optimismCorrected,
+        nomogram_validation: nomValPerf ? nomValPerf.auc : null,
+        clinical_validation: clinValPerf ? clinValPerf.auc : null,
+      },
+    },
+    warnings,
+  };
+  return { artefact, report };
+}
+
+/** A 32-bit seed for engines that take a seed (validate/calibrate), derived per purpose like streamFor. */
+function streamSeed(seed: number, purpose: number): number {
+  return ((seed >>> 0) + Math.imul(purpose + 1, 2654435761)) >>> 0 || 1;
+}
