@@ -368,6 +368,11 @@ function reconstruct(
         // separable IDCT: rows (over u) then columns (over v)
         for (let v = 0; v < 8; v++) {
           const r = v * 8;
+          if (blk[r + 1] === 0 && blk[r + 2] === 0 && blk[r + 3] === 0 && blk[r + 4] === 0 && blk[r + 5] === 0 && blk[r + 6] === 0 && blk[r + 7] === 0) {
+            const dc = blk[r] * COS[0]; // only the u = 0 term: the row is constant (common in lossy data)
+            for (let x = 0; x < 8; x++) tmp[r + x] = dc;
+            continue;
+          }
           for (let x = 0; x < 8; x++) {
             let s = 0;
             for (let u = 0; u < 8; u++) s += COS[x * 8 + u] * blk[r + u];
