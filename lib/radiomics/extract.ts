@@ -3,15 +3,15 @@
 // to a multiple of 4); no full-image float copies. Buffers are module-level and reused between calls (grown on
 // demand); `releaseWorkspace()` drops them. Synchronous and single-threaded, so sharing the workspace is safe.
 import type { Image2D, Mask2D } from "../image/types.ts";
-import { discretise, minMax, DiscretisationError, MAX_LEVELS, type Discretisation } from "./discretise.ts";
-import { firstOrderFeatures, waveletFirstOrderFeatures, FIRSTORDER_NAMES, WAVELET_FIRSTORDER_NAMES } from "./firstorder.ts";
+import { DiscretisationError, MAX_LEVELS, type Discretisation } from "./discretise.ts";
+import { firstOrderFeatures, waveletFirstOrderFromMoments, FIRSTORDER_NAMES, WAVELET_FIRSTORDER_NAMES } from "./firstorder.ts";
 import { shape2DFeatures, SHAPE2D_NAMES } from "./shape2d.ts";
-import { glcmAggregate, glcmDirections, GLCM_EXTENDED_NAMES, GLCM_HARALICK_NAMES } from "./glcm.ts";
+import { glcmAggregate, glcmCountBuffer, glcmDirectionsFromCounts, GLCM_EXTENDED_NAMES, GLCM_HARALICK_NAMES } from "./glcm.ts";
 import { glrlmDirections, GLRLM_NF } from "./glrlm.ts";
 import { glszmFeatures, GLSZM_NF } from "./glszm.ts";
 import { gldmFeatures, GLDM_NF } from "./gldm.ts";
 import { ngtdmFeatures } from "./ngtdm.ts";
-import { fillBox, filterCols, filterRows, waveletBox, WAVELET_CHANNELS, type WaveletChannel } from "./wavelet.ts";
+import { colsAtRoi, fillBox, filterCols, filterRows, waveletBox, WAVELET_CHANNELS, type WaveletChannel } from "./wavelet.ts";
 import { featureNames, FEATURE_SET_VERSION, isFeatureSetName, type FeatureSetName } from "./sets.ts";
 
 export type ExtractErrorCode = "EMPTY_ROI" | "SIZE_MISMATCH" | "MISSING_SPACING" | "BAD_OPTION" | "BAD_IMAGE";
@@ -77,28 +77,30 @@ const OFF_NGTDM = OFF_GLDM + GLDM_NF;
 const ws = {
   grid: new Uint16Array(0),
   idx: new Int32Array(0),
-  cropIdx: new Int32Array(0),
+  runs: new Int32Array(0),
   vals: new Float64Array(0),
+  valsA: new Float64Array(0),
+  valsB: new Float64Array(0),
   x: new Float64Array(0),
   a0: new Float64Array(0),
   d0: new Float64Array(0),
-  bandA: new Float64Array(0),
-  bandB: new Float64Array(0),
   vec: new Float64Array(0),
-  glrlmOut: new Float64Array(GLRLM_NF),
+  hist: new Float64Array(MAX_LEVELS + 1),
+  stats: new Float64Array(8),
+  counts: new Int32Array(0) as Int32Array,
 };
 
 /** Drop the reused buffers (e.g. after a very large ROI). */
 export function releaseWorkspace(): void {
   ws.grid = new Uint16Array(0);
   ws.idx = new Int32Array(0);
-  ws.cropIdx = new Int32Array(0);
+  ws.runs = new Int32Array(0);
   ws.vals = new Float64Array(0);
+  ws.valsA = new Float64Array(0);
+  ws.valsB = new Float64Array(0);
   ws.x = new Float64Array(0);
   ws.a0 = new Float64Array(0);
   ws.d0 = new Float64Array(0);
-  ws.bandA = new Float64Array(0);
-  ws.bandB = new Float64Array(0);
 }
 
 function validate(image: Image2D, mask: Mask2D, opts: ExtractOptions): void {
@@ -159,22 +161,89 @@ function grow<T extends Float64Array | Int32Array | Uint16Array>(buf: T, n: numb
   return buf.length >= n ? buf : make(n);
 }
 
+const mom = { m2: 0, m3: 0, m4: 0 };
+
 /**
- * Texture features of one wavelet channel: vals[0..n) -> FBN levels in the grid -> 6 first-order + 28 GLCM values.
+ * The fused per-image pass: discretise vals[0..n) into the grid (FBN: floor((Ng (x - min))/(max - min)) + 1,
+ * x = max -> Ng, flat -> 1; FBS: floor((x - lb)/w) + 1), build the level histogram, the central moments about
+ * `mean` (into mom, / N) and the 4 GLCM count matrices. Pairs are counted from the later pixel of each pair,
+ * whose earlier neighbours (left, up-left, up, up-right) already hold this image's level, so no second pass is
+ * needed. Returns the highest level N_g.
  */
-function waveletChannel(n: number, ng: number, stride: number, out: Float64Array, off: number): void {
-  const vals = ws.vals;
-  const [mn, mx] = minMax(vals, n);
-  const top = discretise(vals, n, { kind: "fbn", ng }, ws.grid, ws.idx, mn, mx);
-  waveletFirstOrderFeatures(vals, n, ws.grid, ws.idx, top, out, off);
-  const dirs = glcmDirections(ws.grid, stride, ws.idx, n, top);
-  glcmAggregate(dirs, 0, GLCM_HARALICK_NAMES.length, out, off + N_WFO);
+function levelsPass(vals: Float64Array, n: number, stride: number, d: Discretisation, min: number, max: number, mean: number): number {
+  const grid = ws.grid;
+  const idx = ws.idx;
+  const fbn = d.kind === "fbn";
+  const flat = max === min;
+  let top: number;
+  let lb = 0;
+  let bw = 1;
+  if (fbn) top = flat ? 1 : d.ng;
+  else {
+    bw = d.binWidth;
+    lb = d.lowerBound ?? min;
+    if (!Number.isFinite(lb)) throw new ExtractError("BAD_OPTION", `bin lower bound must be finite, got ${lb}`);
+    if (min < lb) throw new ExtractError("BAD_OPTION", `ROI minimum ${min} is below the bin lower bound ${lb}`);
+    top = Math.floor((max - lb) / bw) + 1;
+    if (top > MAX_LEVELS) {
+      throw new ExtractError("BAD_OPTION", `fixed bin width ${bw} gives ${top} grey levels (more than ${MAX_LEVELS}); use a larger bin width`);
+    }
+  }
+  const ng = fbn ? d.ng : top;
+  const range = max - min;
+  const g1 = top + 1;
+  const S = g1 * g1;
+  const counts = glcmCountBuffer(top);
+  ws.counts = counts;
+  const h = ws.hist;
+  h.fill(0, 0, g1);
+  const u1 = stride + 1;
+  const u2 = stride;
+  const u3 = stride - 1;
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  for (let k = 0; k < n; k++) {
+    const v = vals[k];
+    let l: number;
+    if (!fbn) l = Math.floor((v - lb) / bw) + 1; // IBSI FBS: floor((x - X_min)/w) + 1
+    else if (flat) l = 1; // flat ROI: one level
+    else {
+      l = Math.floor((ng * (v - min)) / range) + 1; // IBSI FBN: floor(Ng (x - min)/(max - min)) + 1
+      if (l > ng) l = ng; // x = max -> Ng
+    }
+    const p = idx[k];
+    grid[p] = l;
+    h[l]++;
+    counts[grid[p - 1] * g1 + l]++; // direction (0,1)
+    counts[S + grid[p - u1] * g1 + l]++; // direction (1,1)
+    counts[2 * S + grid[p - u2] * g1 + l]++; // direction (1,0)
+    counts[3 * S + grid[p - u3] * g1 + l]++; // direction (1,-1)
+    const dv = v - mean;
+    const d2 = dv * dv;
+    m2 += d2;
+    m3 += d2 * dv;
+    m4 += d2 * d2;
+  }
+  mom.m2 = m2 / n;
+  mom.m3 = m3 / n;
+  mom.m4 = m4 / n;
+  return top;
 }
 
-function gatherBand(band: Float64Array, n: number): void {
-  const vals = ws.vals;
-  const ci = ws.cropIdx;
-  for (let k = 0; k < n; k++) vals[k] = band[ci[k]];
+const FBN32: Discretisation = { kind: "fbn", ng: 32 };
+
+/** Features of one wavelet channel whose ROI values (vals) and pass-1 stats (stats[so .. so+4)) are ready. */
+function waveletChannel(vals: Float64Array, so: number, n: number, ng: number, stride: number, out: Float64Array, off: number): void {
+  const stats = ws.stats;
+  const min = stats[so];
+  const max = stats[so + 1];
+  const mean = stats[so + 2] / n;
+  const d = ng === 32 ? FBN32 : ({ kind: "fbn", ng } as Discretisation);
+  const top = levelsPass(vals, n, stride, d, min, max, mean);
+  waveletFirstOrderFromMoments(n, mean, mom.m2, mom.m3, mom.m4, stats[so + 3], max === min, ws.hist, top, out, off);
+  const dirs = glcmDirectionsFromCounts(ws.counts, n, top, ws.hist);
+  glcmAggregate(dirs, 0, GLCM_HARALICK_NAMES.length, out, off + N_WFO);
 }
 
 /**
@@ -196,47 +265,70 @@ export function extract(image: Image2D, mask: Mask2D, opts: ExtractOptions): Ext
   ws.grid = grow(ws.grid, gridSize, (k) => new Uint16Array(k));
   ws.grid.fill(0, 0, gridSize);
   ws.idx = grow(ws.idx, n, (k) => new Int32Array(k));
-  ws.cropIdx = grow(ws.cropIdx, n, (k) => new Int32Array(k));
   ws.vals = grow(ws.vals, n, (k) => new Float64Array(k));
-  const { idx, cropIdx, vals } = ws;
+  ws.valsA = grow(ws.valsA, n, (k) => new Float64Array(k));
+  ws.valsB = grow(ws.valsB, n, (k) => new Float64Array(k));
+  const { idx, vals } = ws;
   const img = image.data;
   const md = mask.data;
   const cols = image.cols;
-  // ROI pixel lists (row-major): grid position, crop position, and the original intensities
+  // ROI pixel list (raster order): grid positions, original intensities, and runs (row, first col, last col)
   let k = 0;
+  let nRuns = 0;
+  let runs = ws.runs;
+  let mn = Infinity;
+  let mx = -Infinity;
+  let sum = 0;
+  let sumSq = 0;
   for (let r = 0; r < h; r++) {
     const so = (rowMin + r) * cols + colMin;
     const go = (r + 1) * W2 + 1;
-    const co = r * w;
+    let inRun = false;
     for (let c = 0; c < w; c++) {
-      if (md[so + c] === 0) continue;
+      if (md[so + c] === 0) {
+        if (inRun) {
+          runs[3 * nRuns - 1] = c - 1;
+          inRun = false;
+        }
+        continue;
+      }
+      if (!inRun) {
+        if (runs.length < 3 * (nRuns + 1)) {
+          const r2 = new Int32Array(Math.max(3 * 1024, runs.length * 2));
+          r2.set(runs);
+          runs = r2;
+        }
+        runs[3 * nRuns] = r;
+        runs[3 * nRuns + 1] = c;
+        nRuns++;
+        inRun = true;
+      }
+      const v = img[so + c];
       idx[k] = go + c;
-      cropIdx[k] = co + c;
-      vals[k] = img[so + c];
+      vals[k] = v;
       k++;
+      sum += v;
+      sumSq += v * v;
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
     }
+    if (inRun) runs[3 * nRuns - 1] = w - 1;
   }
-  for (let t = 0; t < n; t++) {
-    if (!Number.isFinite(vals[t])) throw new ExtractError("BAD_IMAGE", "the image has a non-finite intensity inside the ROI");
+  ws.runs = runs;
+  if (!Number.isFinite(sum) || !Number.isFinite(sumSq)) {
+    throw new ExtractError("BAD_IMAGE", "the image has a non-finite intensity inside the ROI");
   }
   const names = featureNames(set);
   ws.vec = grow(ws.vec, names.length, (m) => new Float64Array(m));
   const vec = ws.vec;
 
-  // ---- original image: discretise, first order, shape, GLCM (+ extended families)
+  // ---- original image: discretise (+ GLCM counts, histogram), first order, shape, GLCM (+ extended families)
   const disc: Discretisation =
     opts.binWidth !== undefined ? { kind: "fbs", binWidth: opts.binWidth, lowerBound: opts.binLowerBound } : { kind: "fbn", ng };
-  const [mn, mx] = minMax(vals, n);
-  let top: number;
-  try {
-    top = discretise(vals, n, disc, ws.grid, idx, mn, mx);
-  } catch (e) {
-    if (e instanceof DiscretisationError) throw new ExtractError("BAD_OPTION", e.message);
-    throw e;
-  }
-  firstOrderFeatures(vals, n, ws.grid, idx, top, vec, 0);
+  const top = levelsPass(vals, n, W2, disc, mn, mx, sum / n);
+  firstOrderFeatures(vals, n, ws.hist, top, vec, 0);
   shape2DFeatures(ws.grid, H2, W2, sy, sx, vec, OFF_SH);
-  const dirs = glcmDirections(ws.grid, W2, idx, n, top);
+  const dirs = glcmDirectionsFromCounts(ws.counts, n, top, ws.hist);
   glcmAggregate(dirs, 0, GLCM_HARALICK_NAMES.length, vec, OFF_GLCM);
   if (set === "ibsi-extended") {
     glcmAggregate(dirs, GLCM_HARALICK_NAMES.length, GLCM_HARALICK_NAMES.length + GLCM_EXTENDED_NAMES.length, vec, OFF_EXT);
@@ -247,49 +339,40 @@ export function extract(image: Image2D, mask: Mask2D, opts: ExtractOptions): Ext
     ngtdmFeatures(ws.grid, W2, idx, n, top, vec, OFF_NGTDM);
   }
 
-  // ---- wavelet: SWT coif1, 2 levels on the box; bands computed on the bbox only (except LL1, needed in full)
+  // ---- wavelet: SWT coif1, 2 levels on the box. LL1 is computed in full (level 2 needs it); every other band
+  // only at the ROI pixels, straight into the value lists.
   const box = waveletBox(image.rows, image.cols, rowMin, rowMax, colMin, colMax, 8);
   const { H, W } = box;
   const bs = H * W;
   ws.x = grow(ws.x, bs, (m) => new Float64Array(m));
   ws.a0 = grow(ws.a0, bs, (m) => new Float64Array(m));
   ws.d0 = grow(ws.d0, bs, (m) => new Float64Array(m));
-  ws.bandA = grow(ws.bandA, h * w, (m) => new Float64Array(m));
-  ws.bandB = grow(ws.bandB, h * w, (m) => new Float64Array(m));
-  const { x, a0, d0, bandA, bandB } = ws;
+  const { x, a0, d0, valsA, valsB, stats } = ws;
   fillBox(img, cols, box, x);
   const br0 = rowMin - box.r0;
   const bc0 = colMin - box.c0;
   const br1 = br0 + h;
-  const bc1 = bc0 + w;
   const chOff = (ch: WaveletChannel): number => OFF_WAV + WAVELET_CHANNELS.indexOf(ch) * N_CH;
   // level 1, axis 0: low along y on every row (for LL1), high along y only on the bbox rows
   filterRows(x, H, W, 1, 0, br0, a0, null);
   filterRows(x, H, W, 1, br0, br1, a0, d0);
   filterRows(x, H, W, 1, br1, H, a0, null);
-  // axis 1 on the high-y rows: LH1 (low x), HH1 (high x), bbox only
-  filterCols(d0, W, 1, br0, br1, bc0, bc1, bandA, bandB, w, br0, bc0);
-  gatherBand(bandA, n);
-  waveletChannel(n, ng, W2, vec, chOff("LH1"));
-  gatherBand(bandB, n);
-  waveletChannel(n, ng, W2, vec, chOff("HH1"));
-  // axis 1 on the low-y rows: HL1 on the bbox, LL1 everywhere (into x, which is no longer needed)
-  filterCols(a0, W, 1, br0, br1, bc0, bc1, null, bandA, w, br0, bc0);
-  gatherBand(bandA, n);
-  waveletChannel(n, ng, W2, vec, chOff("HL1"));
+  // axis 1 on the high-y rows: LH1 (low x), HH1 (high x)
+  colsAtRoi(d0, W, 1, runs, nRuns, br0, bc0, valsA, valsB, stats);
+  waveletChannel(valsA, 0, n, ng, W2, vec, chOff("LH1"));
+  waveletChannel(valsB, 4, n, ng, W2, vec, chOff("HH1"));
+  // axis 1 on the low-y rows: HL1 (high x; the low-x output at the ROI is not needed), then LL1 everywhere into x
+  colsAtRoi(a0, W, 1, runs, nRuns, br0, bc0, valsA, valsB, stats);
+  waveletChannel(valsB, 4, n, ng, W2, vec, chOff("HL1"));
   filterCols(a0, W, 1, 0, H, 0, W, x, null, W, 0, 0);
-  // level 2 (dilated filters) on LL1: axis 0 on the bbox rows only, then axis 1 on the bbox
+  // level 2 (dilated filters) on LL1: axis 0 on the bbox rows only, then axis 1 at the ROI
   filterRows(x, H, W, 2, br0, br1, a0, d0);
-  filterCols(d0, W, 2, br0, br1, bc0, bc1, bandA, bandB, w, br0, bc0);
-  gatherBand(bandA, n);
-  waveletChannel(n, ng, W2, vec, chOff("LH2"));
-  gatherBand(bandB, n);
-  waveletChannel(n, ng, W2, vec, chOff("HH2"));
-  filterCols(a0, W, 2, br0, br1, bc0, bc1, bandA, bandB, w, br0, bc0);
-  gatherBand(bandB, n);
-  waveletChannel(n, ng, W2, vec, chOff("HL2"));
-  gatherBand(bandA, n);
-  waveletChannel(n, ng, W2, vec, chOff("LL2"));
+  colsAtRoi(d0, W, 2, runs, nRuns, br0, bc0, valsA, valsB, stats);
+  waveletChannel(valsA, 0, n, ng, W2, vec, chOff("LH2"));
+  waveletChannel(valsB, 4, n, ng, W2, vec, chOff("HH2"));
+  colsAtRoi(a0, W, 2, runs, nRuns, br0, bc0, valsA, valsB, stats);
+  waveletChannel(valsB, 4, n, ng, W2, vec, chOff("HL2"));
+  waveletChannel(valsA, 0, n, ng, W2, vec, chOff("LL2"));
 
   const features: Record<string, number> = {};
   for (let i = 0; i < names.length; i++) features[names[i]] = vec[i];

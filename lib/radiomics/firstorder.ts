@@ -39,8 +39,8 @@ const ws = {
   cum: new Int32Array(0),
 };
 
-/** Histogram of levels 1..ng (levels read as lv[index[k]] or lv[k]) into ws.hist[1..ng]; returns it. */
-function levelHistogram(lv: Uint16Array, index: Int32Array | null, n: number, ng: number): Float64Array {
+/** Histogram of the levels 1..ng (levels read as lv[index[k]] or lv[k]) into ws.hist[1..ng]; returns it. */
+export function levelHistogram(lv: Uint16Array, index: Int32Array | null, n: number, ng: number): Float64Array {
   if (ws.hist.length < ng + 1) ws.hist = new Float64Array(ng + 1);
   const h = ws.hist;
   h.fill(0, 0, ng + 1);
@@ -149,17 +149,9 @@ function orderStatAccessor(vals: Float64Array, n: number, min: number, max: numb
 
 /**
  * The 22 original_firstorder features into out[off .. off+22) (order = FIRSTORDER_NAMES).
- * vals: the N ROI intensities; levels: their discretised levels read as lv[index[k]]; ng: highest level.
+ * vals: the N ROI intensities; hist[1..ng]: the histogram of their discretised levels; ng: highest level.
  */
-export function firstOrderFeatures(
-  vals: Float64Array,
-  n: number,
-  lv: Uint16Array,
-  index: Int32Array | null,
-  ng: number,
-  out: Float64Array,
-  off: number,
-): void {
+export function firstOrderFeatures(vals: Float64Array, n: number, hist: Float64Array, ng: number, out: Float64Array, off: number): void {
   const m = moments(vals, n);
   const flat = m.max === m.min; // README convention 4: flat means max == min
   const sd = Math.sqrt(m.m2);
@@ -188,7 +180,7 @@ export function firstOrderFeatures(
     const v = vals[k];
     if (v >= p10 && v <= p90) rmad += Math.abs(v - rmean);
   }
-  const h = levelHistogram(lv, index, n, ng);
+  const h = hist;
   const [ent, uni] = histEntropyUniformity(h, ng, n);
   // Mode (IBSI AMMC): most frequent level; ties -> nearest the mean level, then the lower level
   let meanLevel = 0;
@@ -239,13 +231,32 @@ export function waveletFirstOrderFeatures(
   off: number,
 ): void {
   const m = moments(vals, n);
-  const flat = m.max === m.min;
   const h = levelHistogram(lv, index, n, ng);
+  waveletFirstOrderFromMoments(n, m.mean, m.m2, m.m3, m.m4, m.energy, m.max === m.min, h, ng, out, off);
+}
+
+/**
+ * The same 6 features from precomputed moments (central moments / N) and the level histogram h[1..ng]
+ * (used by the extractor's fused per-channel pass).
+ */
+export function waveletFirstOrderFromMoments(
+  n: number,
+  mean: number,
+  m2: number,
+  m3: number,
+  m4: number,
+  energy: number,
+  flat: boolean,
+  h: Float64Array,
+  ng: number,
+  out: Float64Array,
+  off: number,
+): void {
   const [ent] = histEntropyUniformity(h, ng, n);
-  out[off] = m.mean; // Mean, IBSI Q4LE
-  out[off + 1] = Math.sqrt(m.m2); // StandardDeviation: sqrt(sum (x - mean)^2 / N)
-  out[off + 2] = flat ? 0 : m.m3 / (m.m2 * Math.sqrt(m.m2)); // Skewness, IBSI KE2A
-  out[off + 3] = flat ? 0 : m.m4 / (m.m2 * m.m2) - 3; // Kurtosis (excess), IBSI IPH6
-  out[off + 4] = m.energy; // Energy, IBSI N8CA: sum x^2
-  out[off + 5] = ent; // Entropy, IBSI TLU2
+  out[off] = mean; // Mean, IBSI Q4LE: sum x / N
+  out[off + 1] = Math.sqrt(m2); // StandardDeviation: sqrt(sum (x - mean)^2 / N)
+  out[off + 2] = flat ? 0 : m3 / (m2 * Math.sqrt(m2)); // Skewness, IBSI KE2A: m3 / m2^1.5 (0 if flat)
+  out[off + 3] = flat ? 0 : m4 / (m2 * m2) - 3; // Kurtosis (excess), IBSI IPH6: m4 / m2^2 - 3 (0 if flat)
+  out[off + 4] = energy; // Energy, IBSI N8CA: sum x^2
+  out[off + 5] = ent; // Entropy, IBSI TLU2: -sum p log2(p + eps) of the level histogram
 }

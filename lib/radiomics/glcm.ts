@@ -3,7 +3,7 @@
 // normalised to sum 1, features per direction, then mean and range over the directions that have pairs
 // (features README convention 6). log2 with +eps. The 4 directions are counted in one pass over the ROI into
 // one reused Int32Array.
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { realEigenvalues } from "./eigen.ts";
 
 /** Haralick's 14 as named in seed-299 (each reported as _mean and _range). */
 export const GLCM_HARALICK_NAMES = [
@@ -61,6 +61,8 @@ const ws = {
   present: new Int32Array(0),
   levelSeen: new Uint8Array(0),
   q: new Float64Array(0),
+  w: new Float64Array(0),
+  pm: new Float64Array(0),
 };
 
 function ensure(ng: number): void {
@@ -90,63 +92,49 @@ export function glcmCounts(lv: Uint16Array, stride: number, idx: Int32Array, n: 
   const b1 = s;
   const b2 = 2 * s;
   const b3 = 3 * s;
-  let n0 = 0;
-  let n1 = 0;
-  let n2 = 0;
-  let n3 = 0;
+  // branch-free: a neighbour outside the ROI (level 0) lands in column 0, which is ignored
   for (let k = 0; k < n; k++) {
     const p = idx[k];
     const row = lv[p] * g1;
-    let b = lv[p + o0];
-    if (b !== 0) {
-      counts[row + b]++;
-      n0++;
-    }
-    b = lv[p + o1];
-    if (b !== 0) {
-      counts[b1 + row + b]++;
-      n1++;
-    }
-    b = lv[p + o2];
-    if (b !== 0) {
-      counts[b2 + row + b]++;
-      n2++;
-    }
-    b = lv[p + o3];
-    if (b !== 0) {
-      counts[b3 + row + b]++;
-      n3++;
-    }
+    counts[row + lv[p + o0]]++;
+    counts[b1 + row + lv[p + o1]]++;
+    counts[b2 + row + lv[p + o2]]++;
+    counts[b3 + row + lv[p + o3]]++;
   }
-  pairs[0] = n0;
-  pairs[1] = n1;
-  pairs[2] = n2;
-  pairs[3] = n3;
+  for (let d = 0; d < 4; d++) {
+    let outside = 0;
+    const b = d * s;
+    for (let a = 1; a <= ng; a++) outside += counts[b + a * g1];
+    pairs[d] = n - outside;
+  }
   return counts;
 }
 
-/** Levels present in the ROI (sorted), into ws.present; returns how many. */
-function presentLevels(lv: Uint16Array, idx: Int32Array, n: number, ng: number): number {
+/** Levels present in the ROI (hist[i] > 0), sorted, into ws.present; returns how many. */
+function presentFromHist(hist: Float64Array, ng: number): number {
+  let m = 0;
+  for (let i = 1; i <= ng; i++) if (hist[i] > 0) ws.present[m++] = i;
+  return m;
+}
+
+/** Levels present in the ROI (sorted) into ws.present, from a level histogram or by scanning the grid. */
+function presentLevels(lv: Uint16Array, idx: Int32Array, n: number, ng: number, hist: Float64Array | null): number {
+  if (hist) return presentFromHist(hist, ng);
+  let m = 0;
   const seen = ws.levelSeen;
   seen.fill(0, 0, ng + 1);
   for (let k = 0; k < n; k++) seen[lv[idx[k]]] = 1;
-  let m = 0;
   for (let i = 1; i <= ng; i++) if (seen[i]) ws.present[m++] = i;
   return m;
 }
 
-/**
- * Eigenvalue step of MCC: second largest real part of eig(Q) for an m x m row-major Q.
- * ml-matrix's EigenvalueDecomposition (Hessenberg + shifted QR, as LAPACK dgeev used by numpy.linalg.eigvals).
- */
+/** Second largest real part of the eigenvalues of an m x m row-major matrix (numpy eigvals semantics). */
 function secondLargestEigenvalue(q: Float64Array, m: number): number {
-  const rows: number[][] = new Array(m);
-  for (let i = 0; i < m; i++) rows[i] = Array.from(q.subarray(i * m, i * m + m));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: false });
-  const re = evd.realEigenvalues;
+  const re = realEigenvalues(q, m);
   let l1 = -Infinity;
   let l2 = -Infinity;
-  for (const v of re) {
+  for (let i = 0; i < m; i++) {
+    const v = re[i];
     if (v > l1) {
       l2 = l1;
       l1 = v;
@@ -156,8 +144,8 @@ function secondLargestEigenvalue(q: Float64Array, m: number): number {
 }
 
 /**
- * Features of one direction from its symmetric counts (C + C^T) into out[off .. off+GLCM_NF).
- * ngTop = highest discretised level N_g (for IDN/IDMN). present/m: levels present in the ROI (for MCC).
+ * Features of one direction from its counts C (at c[base ..), symmetrised here: P = C + C^T) into
+ * out[off .. off+GLCM_NF). ngTop = highest discretised level N_g (for IDN/IDMN). present/m: ROI levels (for MCC).
  */
 function directionFeatures(
   c: Int32Array,
@@ -173,18 +161,22 @@ function directionFeatures(
 ): void {
   const ng = g1 - 1;
   const inv = 1 / total; // total = 2 x pairs (symmetric)
+  if (ws.pm.length < g1 * g1) ws.pm = new Float64Array(g1 * g1);
+  const pm = ws.pm; // normalised symmetric matrix p(i,j), levels 1..ng
   const px = ws.px;
   const sumP = ws.sumP;
   const diffP = ws.diffP;
-  px.fill(0, 0, g1);
   sumP.fill(0, 0, 2 * ng + 2);
   diffP.fill(0, 0, g1);
-  let nonZero = 0;
   for (let i = 1; i <= ng; i++) {
     let s = 0;
-    const ri = base + i * g1;
-    for (let j = 1; j <= ng; j++) s += c[ri + j] + c[base + j * g1 + i];
-    px[i] = s * inv; // p_x(i) = sum_j p(i,j) (= p_y(i): symmetric)
+    const ri = i * g1;
+    for (let j = 1; j <= ng; j++) {
+      const v = (c[base + ri + j] + c[base + j * g1 + i]) * inv;
+      pm[ri + j] = v;
+      s += v;
+    }
+    px[i] = s; // p_x(i) = sum_j p(i,j) (= p_y(i): symmetric)
   }
   let mu = 0;
   for (let i = 1; i <= ng; i++) mu += i * px[i]; // mu_x = sum i p_x(i)
@@ -195,21 +187,30 @@ function directionFeatures(
   let idm = 0;
   let hxy = 0;
   let hxy1 = 0;
+  let hxy2 = 0;
+  let hx = 0;
   let autoc = 0;
   let ct = 0;
   let cs = 0;
   let cp = 0;
   let maxp = 0;
+  let nonZero = 0;
   for (let i = 1; i <= ng; i++) {
-    const ri = base + i * g1;
-    const di = i - mu;
     const pxi = px[i];
     if (pxi === 0) continue;
+    hx -= pxi * (Math.log(pxi + EPS) / LN2); // HX = -sum p_x log2(p_x + eps)
+    const ri = i * g1;
+    const di = i - mu;
     for (let j = 1; j <= ng; j++) {
-      const cnt = c[ri + j] + c[base + j * g1 + i];
-      if (cnt === 0) continue;
+      const pxj = px[j];
+      if (pxj === 0) continue;
+      const pp = pxi * pxj;
+      const lpp = Math.log(pp + EPS) / LN2; // log2(p_x(i) p_y(j) + eps), shared by HXY1 and HXY2
+      hxy2 -= pp * lpp; // HXY2 = -sum p_x p_y log2(p_x p_y + eps)
+      const p = pm[ri + j];
+      if (p === 0) continue;
       nonZero++;
-      const p = cnt * inv;
+      hxy1 -= p * lpp; // HXY1 = -sum p log2(p_x p_y + eps)
       const d = i - j;
       const d2 = d * d;
       const dj = j - mu;
@@ -219,7 +220,6 @@ function directionFeatures(
       jvar += di * di * p; // SumOfSquares / joint variance (IBSI UR99): sum (i-mu)^2 p
       idm += p / (1 + d2); // InverseDifferenceMoment (IBSI WF0Z): sum p / (1 + (i-j)^2)
       hxy -= p * (Math.log(p + EPS) / LN2); // JointEntropy HXY (IBSI TU9B): -sum p log2(p + eps)
-      hxy1 -= p * (Math.log(pxi * px[j] + EPS) / LN2); // HXY1: -sum p log2(px py + eps)
       autoc += i * j * p; // Autocorrelation (IBSI QWB0): sum i j p
       const t = i + j - 2 * mu;
       const t2 = t * t;
@@ -229,19 +229,6 @@ function directionFeatures(
       if (p > maxp) maxp = p; // JointMaximum (IBSI GYBY): max p
       sumP[i + j] += p; // p_{x+y}(k)
       diffP[d < 0 ? -d : d] += p; // p_{x-y}(k)
-    }
-  }
-  let hx = 0;
-  let hxy2 = 0;
-  for (let i = 1; i <= ng; i++) {
-    const pi = px[i];
-    if (pi === 0) continue;
-    hx -= pi * (Math.log(pi + EPS) / LN2); // HX = -sum p_x log2(p_x + eps)
-    for (let j = 1; j <= ng; j++) {
-      const pj = px[j];
-      if (pj === 0) continue;
-      const pp = pi * pj;
-      hxy2 -= pp * (Math.log(pp + EPS) / LN2); // HXY2 = -sum px py log2(px py + eps)
     }
   }
   let sa = 0;
@@ -287,20 +274,22 @@ function directionFeatures(
     if (m < 2) mcc = 1;
     else {
       if (ws.q.length < m * m) ws.q = new Float64Array(m * m);
+      if (ws.w.length < m * m) ws.w = new Float64Array(m * m);
       const q = ws.q;
+      const wq = ws.w; // wq(a, t) = p(a, t) / (p_x(a) p_y(t) + eps)
       for (let a = 0; a < m; a++) {
         const ia = present[a];
         const pxa = px[ia];
+        for (let t = 0; t < m; t++) {
+          const kk = present[t];
+          wq[a * m + t] = pm[ia * g1 + kk] / (pxa * px[kk] + EPS);
+        }
+      }
+      for (let a = 0; a < m; a++) {
         for (let b = 0; b < m; b++) {
-          const ib = present[b];
+          const ib = present[b] * g1;
           let s = 0;
-          for (let t = 0; t < m; t++) {
-            const kk = present[t];
-            const pak = (c[base + ia * g1 + kk] + c[base + kk * g1 + ia]) * inv;
-            if (pak === 0) continue;
-            const pbk = (c[base + ib * g1 + kk] + c[base + kk * g1 + ib]) * inv;
-            s += (pak * pbk) / (pxa * px[kk] + EPS);
-          }
+          for (let t = 0; t < m; t++) s += wq[a * m + t] * pm[ib + present[t]];
           q[a * m + b] = s;
         }
       }
@@ -347,20 +336,61 @@ const pairsBuf = new Int32Array(4);
 
 /**
  * Per-direction GLCM features for the ROI pixels at grid positions idx[0..n) of the padded level grid lv.
- * ng: matrix size / highest level N_g. The returned arrays are reused by the next call.
+ * ng: matrix size / highest level N_g. hist (optional): level histogram of the ROI, to find the levels present
+ * without another pass. The returned arrays are reused by the next call.
  */
-export function glcmDirections(lv: Uint16Array, stride: number, idx: Int32Array, n: number, ng: number, withMcc = true): GlcmDirections {
+export function glcmDirections(
+  lv: Uint16Array,
+  stride: number,
+  idx: Int32Array,
+  n: number,
+  ng: number,
+  withMcc = true,
+  hist: Float64Array | null = null,
+): GlcmDirections {
   const counts = glcmCounts(lv, stride, idx, n, ng, pairsBuf);
-  const m = withMcc ? presentLevels(lv, idx, n, ng) : 0;
+  const m = withMcc ? presentLevels(lv, idx, n, ng, hist) : 0;
+  return featuresFromCounts(counts, pairsBuf, ng, m, withMcc);
+}
+
+/**
+ * A zeroed count buffer for 4 directions of an (ng+1)^2 matrix each, for callers that count pairs themselves
+ * (the extractor fuses counting into its discretisation pass). Row 0 / column 0 collect pairs with a pixel outside
+ * the ROI and are ignored.
+ */
+export function glcmCountBuffer(ng: number): Int32Array {
+  ensure(ng);
+  const s = (ng + 1) * (ng + 1);
+  ws.counts.fill(0, 0, 4 * s);
+  return ws.counts;
+}
+
+/**
+ * Per-direction features from counts made in glcmCountBuffer() where, for each direction, every ROI pixel added one
+ * count at [level of its neighbour (0 if outside)][own level]; hist: the ROI level histogram; n: ROI pixels.
+ */
+export function glcmDirectionsFromCounts(counts: Int32Array, n: number, ng: number, hist: Float64Array, withMcc = true): GlcmDirections {
+  const g1 = ng + 1;
+  const s = g1 * g1;
+  for (let d = 0; d < 4; d++) {
+    let outside = 0;
+    for (let b = 1; b <= ng; b++) outside += counts[d * s + b]; // row 0: neighbour outside the ROI
+    pairsBuf[d] = n - outside;
+  }
+  const m = withMcc ? presentFromHist(hist, ng) : 0;
+  return featuresFromCounts(counts, pairsBuf, ng, m, withMcc);
+}
+
+function featuresFromCounts(counts: Int32Array, pairs: Int32Array, ng: number, m: number, withMcc: boolean): GlcmDirections {
   const g1 = ng + 1;
   const s = g1 * g1;
   let nValid = 0;
   for (let d = 0; d < 4; d++) {
-    const pairs = pairsBuf[d];
-    ws.valid[d] = pairs > 0 ? 1 : 0;
-    if (pairs === 0) continue; // directions with no pairs are dropped
+    const np = pairs[d];
+    ws.valid[d] = np > 0 ? 1 : 0;
+    if (np === 0) continue; // directions with no pairs are dropped
     nValid++;
-    directionFeatures(counts, d * s, g1, ng, 2 * pairs, ws.present, m, withMcc, ws.dir, d * GLCM_NF);
+    directionFeatures(counts, d * s, g1, ng, 2 * np, ws.present, m, withMcc, ws.dir, d * GLCM_NF);
   }
   return { values: ws.dir, valid: ws.valid, nValid };
 }

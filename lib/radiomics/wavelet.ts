@@ -23,8 +23,6 @@ export type WaveletChannel = (typeof WAVELET_CHANNELS)[number];
 const [L0, L1, L2, L3, L4, L5] = COIF1_DEC_LO;
 const [H0, H1, H2, H3, H4, H5] = COIF1_DEC_HI;
 
-let extBuf = new Float64Array(0);
-
 /**
  * Axis 0 (down the rows) at dilation `dil` (1 or 2): for output rows o in [oFrom, oTo), every column.
  * lo/hi may be null to skip. src and outputs are H x W row-major; outputs are written at row o.
@@ -79,8 +77,9 @@ export function filterRows(
 
 /**
  * Axis 1 (along each row) at dilation `dil`, for rows [rFrom, rTo) and output columns [cFrom, cTo).
- * Outputs (may be null) are written as dst[(r - rFrom) * dstW + (c - cFrom)] when dstW is given, i.e. into a
- * crop-sized buffer; pass dstW = W, rFrom/cFrom = 0 for a full-size output.
+ * Outputs (may be null) are written at dst[(r - dstR0) * dstW + (c - dstC0)], i.e. into a crop-sized buffer;
+ * pass dstW = W, dstR0 = dstC0 = 0 for a full-size output. Interior columns read the row directly; only the
+ * few columns whose taps wrap around use modulo indexing.
  */
 export function filterCols(
   src: Float64Array,
@@ -96,41 +95,54 @@ export function filterCols(
   dstR0: number,
   dstC0: number,
 ): void {
-  const shift = 3 * dil; // index o + shift - dil*j, j = 0..5 spans [o - 2*dil, o + 3*dil]
-  const left = 2 * dil;
-  const extLen = W + 5 * dil;
-  if (extBuf.length < extLen) extBuf = new Float64Array(extLen);
-  const ext = extBuf;
+  // out[o] = sum_j f[j] x[(o + 3 dil - dil j) mod W]; taps span [o - 2 dil, o + 3 dil]
+  const shift = 3 * dil;
+  const iFrom = Math.max(cFrom, 2 * dil); // first column with no wrap
+  const iTo = Math.min(cTo, W - 3 * dil); // end of the no-wrap columns
+  const s1 = dil;
+  const s2 = 2 * dil;
+  const s3 = 3 * dil;
+  const s4 = 4 * dil;
+  const s5 = 5 * dil;
   for (let r = rFrom; r < rTo; r++) {
     const s = r * W;
-    // ext[e] = row[(e - left) mod W]
-    for (let e = 0; e < extLen; e++) {
-      let i = e - left;
-      i = ((i % W) + W) % W;
-      ext[e] = src[s + i];
-    }
     const d = (r - dstR0) * dstW - dstC0;
-    const step = dil;
-    // out[o] = sum_j f[j] ext[o + left + shift - dil*j]
-    const base = left + shift;
+    // wrapped columns (left and right edges)
+    for (let o = cFrom; o < cTo; o++) {
+      if (o >= iFrom && o < iTo) {
+        o = iTo - 1;
+        continue;
+      }
+      let a = 0;
+      let b = 0;
+      for (let j = 0; j < 6; j++) {
+        const i = (((o + shift - dil * j) % W) + W) % W;
+        const x = src[s + i];
+        a += COIF1_DEC_LO[j] * x;
+        b += COIF1_DEC_HI[j] * x;
+      }
+      if (lo) lo[d + o] = a;
+      if (hi) hi[d + o] = b;
+    }
+    const e0 = s + shift; // src index of tap j = 0 for o = 0
     if (lo && hi) {
-      for (let o = cFrom; o < cTo; o++) {
-        const e = o + base;
-        const x0 = ext[e];
-        const x1 = ext[e - step];
-        const x2 = ext[e - 2 * step];
-        const x3 = ext[e - 3 * step];
-        const x4 = ext[e - 4 * step];
-        const x5 = ext[e - 5 * step];
+      for (let o = iFrom; o < iTo; o++) {
+        const e = e0 + o;
+        const x0 = src[e];
+        const x1 = src[e - s1];
+        const x2 = src[e - s2];
+        const x3 = src[e - s3];
+        const x4 = src[e - s4];
+        const x5 = src[e - s5];
         lo[d + o] = L0 * x0 + L1 * x1 + L2 * x2 + L3 * x3 + L4 * x4 + L5 * x5;
         hi[d + o] = H0 * x0 + H1 * x1 + H2 * x2 + H3 * x3 + H4 * x4 + H5 * x5;
       }
     } else {
       const out = (lo ?? hi) as Float64Array;
       const [f0, f1, f2, f3, f4, f5] = lo ? COIF1_DEC_LO : COIF1_DEC_HI;
-      for (let o = cFrom; o < cTo; o++) {
-        const e = o + base;
-        out[d + o] = f0 * ext[e] + f1 * ext[e - step] + f2 * ext[e - 2 * step] + f3 * ext[e - 3 * step] + f4 * ext[e - 4 * step] + f5 * ext[e - 5 * step];
+      for (let o = iFrom; o < iTo; o++) {
+        const e = e0 + o;
+        out[d + o] = f0 * src[e] + f1 * src[e - s1] + f2 * src[e - s2] + f3 * src[e - s3] + f4 * src[e - s4] + f5 * src[e - s5];
       }
     }
   }
@@ -198,4 +210,91 @@ export function fillBox(img: Float64Array, cols: number, b: WaveletBox, dst: Flo
     for (let c = 0; c < b.w; c++) dst[d + c] = img[sr + c];
     for (let c = b.w; c < b.W; c++) dst[d + c] = img[sr + (c % b.w)];
   }
+}
+
+/**
+ * Axis-1 pass evaluated only at the ROI pixels: for each run (row r, columns c0..c1 inclusive, bbox coordinates;
+ * triples in `runs`) the low-pass result goes to outA[k] and the high-pass result to outB[k], k counting ROI
+ * pixels in raster order. src is the box (row stride W); the bbox starts at (br0, bc0) inside it. stats receives
+ * [minA, maxA, sumA, sumSqA, minB, maxB, sumB, sumSqB] (pass 1 of the per-channel features, fused here).
+ */
+export function colsAtRoi(
+  src: Float64Array,
+  W: number,
+  dil: 1 | 2,
+  runs: Int32Array,
+  nRuns: number,
+  br0: number,
+  bc0: number,
+  outA: Float64Array,
+  outB: Float64Array,
+  stats: Float64Array,
+): void {
+  const shift = 3 * dil;
+  const s1 = dil;
+  const s2 = 2 * dil;
+  const s3 = 3 * dil;
+  const s4 = 4 * dil;
+  const s5 = 5 * dil;
+  const iFrom = 2 * dil;
+  const iTo = W - 3 * dil;
+  let minA = Infinity;
+  let maxA = -Infinity;
+  let sumA = 0;
+  let sqA = 0;
+  let minB = Infinity;
+  let maxB = -Infinity;
+  let sumB = 0;
+  let sqB = 0;
+  let k = 0;
+  for (let t = 0; t < nRuns; t++) {
+    const row = br0 + runs[3 * t];
+    const oStart = bc0 + runs[3 * t + 1];
+    const oEnd = bc0 + runs[3 * t + 2] + 1;
+    const s = row * W;
+    const e0 = s + shift;
+    for (let o = oStart; o < oEnd; o++) {
+      let a: number;
+      let b: number;
+      if (o >= iFrom && o < iTo) {
+        const e = e0 + o;
+        const x0 = src[e];
+        const x1 = src[e - s1];
+        const x2 = src[e - s2];
+        const x3 = src[e - s3];
+        const x4 = src[e - s4];
+        const x5 = src[e - s5];
+        a = L0 * x0 + L1 * x1 + L2 * x2 + L3 * x3 + L4 * x4 + L5 * x5;
+        b = H0 * x0 + H1 * x1 + H2 * x2 + H3 * x3 + H4 * x4 + H5 * x5;
+      } else {
+        a = 0;
+        b = 0;
+        for (let j = 0; j < 6; j++) {
+          const i = (((o + shift - dil * j) % W) + W) % W;
+          const x = src[s + i];
+          a += COIF1_DEC_LO[j] * x;
+          b += COIF1_DEC_HI[j] * x;
+        }
+      }
+      outA[k] = a;
+      outB[k] = b;
+      k++;
+      sumA += a;
+      sqA += a * a;
+      if (a < minA) minA = a;
+      if (a > maxA) maxA = a;
+      sumB += b;
+      sqB += b * b;
+      if (b < minB) minB = b;
+      if (b > maxB) maxB = b;
+    }
+  }
+  stats[0] = minA;
+  stats[1] = maxA;
+  stats[2] = sumA;
+  stats[3] = sqA;
+  stats[4] = minB;
+  stats[5] = maxB;
+  stats[6] = sumB;
+  stats[7] = sqB;
 }
