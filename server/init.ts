@@ -5,6 +5,7 @@ import { getDb } from "./db/index.ts";
 import { env } from "./env.ts";
 import { getJobs } from "./jobs/index.ts";
 import { logger } from "./log.ts";
+import { seedDemoModel } from "./services/model-store.ts";
 
 const log = logger("init");
 
@@ -17,7 +18,7 @@ export async function initServer(): Promise<void> {
     process.exit(2);
   }
   try {
-    await getDb();
+    await seedDemoModel((await getDb()).db); // first start: the demo model as the active version (skips when versions exist)
     await getJobs();
     log.info("server ready");
   } catch (e) {

@@ -69,7 +69,13 @@ export class Queue implements JobQueue {
       .insert(jobs)
       .values({ kind, payload: (payload ?? {}) as object, createdBy: opts.createdBy ?? null })
       .returning({ id: jobs.id });
-    await this.dispatch(row.id, kind);
+    try {
+      await this.dispatch(row.id, kind);
+    } catch (e) {
+      // Never leave a row queued that no worker will ever see.
+      await this.finish(row.id, { status: "failed", error: `could not queue the job: ${(e as Error).message}` }, ["queued"]);
+      throw e;
+    }
     return row.id;
   }
 
@@ -282,11 +288,11 @@ export class Queue implements JobQueue {
   /** Aborted by cancel (row already "cancelled") or by stop (row stays "running" for recovery). */
   private async afterAbort(_id: string): Promise<void> {}
 
-  private async finish(id: string, set: Partial<typeof jobs.$inferInsert>) {
+  private async finish(id: string, set: Partial<typeof jobs.$inferInsert>, from: JobRow["status"][] = ["running"]) {
     await this.db
       .update(jobs)
       .set({ ...set, finishedAt: new Date(), heartbeatAt: new Date() })
-      .where(and(eq(jobs.id, id), eq(jobs.status, "running")));
+      .where(and(eq(jobs.id, id), inArray(jobs.status, from)));
   }
 
   private async beat(id: string, controller: AbortController) {

@@ -5,12 +5,14 @@ import type { Browser } from "playwright-core";
 import { DEMO, launchBrowser, login, skipBrowser, startServer, submitLogin, type RunningServer } from "./harness.ts";
 
 const skip = skipBrowser();
+// Embedded PGlite always; a PostgreSQL server too when TEST_DATABASE_URL is set (CI).
+const backends = process.env.TEST_DATABASE_URL ? (["pglite", "postgres"] as const) : (["pglite"] as const);
 
-describe("portal sign-in (browser)", { skip }, () => {
+for (const backend of backends) describe(`portal sign-in (browser, ${backend})`, { skip }, () => {
   let srv: RunningServer;
   let browser: Browser;
   before(async () => {
-    srv = await startServer();
+    srv = await startServer({ postgres: backend === "postgres" });
     browser = await launchBrowser();
   });
   after(async () => {

@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -65,9 +66,35 @@ export interface RunningServer {
  * with an unreachable database).
  */
 export async function startServer(
-  opts: { env?: Record<string, string>; expectHealth?: 200 | 503; timeoutMs?: number } = {},
+  opts: {
+    env?: Record<string, string>;
+    expectHealth?: 200 | 503;
+    timeoutMs?: number;
+    /** Run on a fresh database on the TEST_DATABASE_URL server instead of embedded PGlite. */
+    postgres?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
+  let dropDb = async () => {};
+  const extraEnv: Record<string, string> = {};
+  if (opts.postgres) {
+    const base = process.env.TEST_DATABASE_URL;
+    if (!base) throw new Error("startServer({ postgres: true }) needs TEST_DATABASE_URL");
+    const name = `axilla_e2e_${Date.now().toString(36)}_${port}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(base);
+    u.pathname = `/${name}`;
+    extraEnv.DATABASE_URL = u.toString();
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await c.end();
+    };
+  }
   const dataDir = opts.env?.DATA_DIR ?? mkdtempSync(join(tmpdir(), "axilla-e2e-"));
   const ownDataDir = !opts.env?.DATA_DIR;
   let out = "";
@@ -78,6 +105,7 @@ export async function startServer(
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: "",
+      ...extraEnv,
       ...opts.env,
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -96,6 +124,7 @@ export async function startServer(
       clearTimeout(t);
     }
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+    await dropDb();
   };
   const want = opts.expectHealth ?? 200;
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);

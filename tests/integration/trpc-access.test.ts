@@ -26,7 +26,7 @@ describe("tRPC access", () => {
     const all = Object.keys(appRouter._def.procedures);
     assert.ok(all.length >= 6, `expected the example procedures, found ${all.length}`);
     assert.deepEqual(undeclaredProcedures(appRouter), [], "procedures without declared access");
-    for (const [path, p] of Object.entries(appRouter._def.procedures as Record<string, ProcDef>)) {
+    for (const [path, p] of Object.entries(appRouter._def.procedures as unknown as Record<string, ProcDef>)) {
       assert.notEqual(describeAccess(p._def.meta?.access), "UNDECLARED", path);
     }
   });

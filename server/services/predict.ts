@@ -1,0 +1,342 @@
+// Prediction service (issue 6): loading a model version (hash verified), the browser's slice of it, the
+// case's Rad-score from its stored feature vectors, the prediction itself (lib/model predict — the same
+// function the browser runs for what-if) and case access rules shared by the predictions, meetings and
+// reports routers.
+import { TRPCError } from "@trpc/server";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { parseArtefact, ArtefactSchemaError, type ModelArtefact, type Performance } from "../../lib/model/artefact.ts";
+import { verifyArtefact, ArtefactHashMismatchError } from "../../lib/model/hash.ts";
+import { predict, radscore as computeRadscore, PredictionInputError, type PredictResult } from "../../lib/model/predict.ts";
+import type { Db } from "../db/index.ts";
+import { cases, featureVectors, images, meetingCases, modelVersions, predictions, rois } from "../db/schema.ts";
+import type { SessionUser } from "../auth/roles.ts";
+import { getActiveModel, ModelStoreError } from "./model-store.ts";
+import { FACTOR_LABELS, type ClinicalFactors } from "./predict-inputs.ts";
+import { nomogramData, type NomogramData, type NomogramEngineLike } from "./nomogram-data.ts";
+
+export type ModelVersionRow = typeof modelVersions.$inferSelect;
+
+/** Load and verify one model version; a tampered or unreadable artefact is refused with the reason. */
+export async function loadModelVersion(db: Db, id: string): Promise<{ row: ModelVersionRow; artefact: ModelArtefact }> {
+  const [row] = await db.select().from(modelVersions).where(eq(modelVersions.id, id));
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such model version." });
+  return { row, artefact: verifiedArtefact(row) };
+}
+
+/** The active (published) model version through model-store (hash verified); PRECONDITION_FAILED with the
+ *  store's reason when there is none or it fails its integrity check. */
+export async function loadActiveModel(db: Db): Promise<{ row: ModelVersionRow; artefact: ModelArtefact }> {
+  try {
+    const m = await getActiveModel(db);
+    const [row] = await db.select().from(modelVersions).where(eq(modelVersions.id, m.id));
+    return { row, artefact: m.artefact };
+  } catch (e) {
+    if (e instanceof ModelStoreError) throw new TRPCError({ code: "PRECONDITION_FAILED", message: e.message });
+    throw e;
+  }
+}
+
+function verifiedArtefact(row: ModelVersionRow): ModelArtefact {
+  try {
+    const a = parseArtefact(row.artefact);
+    verifyArtefact(a, row.contentHash); // the stored content must still hash to the published hash
+    return a;
+  } catch (e) {
+    if (e instanceof ArtefactHashMismatchError)
+      throw new TRPCError({ code: "PRECONDITION_FAILED", message: `Model version ${row.label} is refused: its content does not match its published hash (tampered or corrupted).` });
+    if (e instanceof ArtefactSchemaError) throw new TRPCError({ code: "PRECONDITION_FAILED", message: `Model version ${row.label} is unreadable: ${e.message}` });
+    throw e;
+  }
+}
+
+export interface ChartsData {
+  roc: { name: string; cohort: string; auc: number; aucCi: [number, number]; points: { fpr: number; tpr: number; threshold: number | null }[] }[];
+  calibration: { cohort: string; predicted: number[]; apparent: number[]; corrected: number[]; slope: number; intercept: number; brier: number } | null;
+  decisionCurve: { cohort: string; threshold: number[]; series: { name: string; values: number[] }[] };
+}
+
+export interface OperatingPoint {
+  threshold: number;
+  cohort: string;
+  n: number;
+  events: number;
+  sensitivity: number;
+  specificity: number;
+  npv: number;
+}
+
+/** What the browser needs of a model version: predict()'s inputs, the nomogram's axes, charts and figures. */
+export interface ClientModel {
+  versionId: string;
+  versionLabel: string;
+  status: string;
+  active: boolean;
+  publishedAt: string | null;
+  demo: boolean;
+  demoLabel: string | null;
+  softwareVersion: string;
+  hash: string;
+  scope: string;
+  /** the artefact slice lib/model predict() reads when the Rad-score is given */
+  predictArtefact: Pick<ModelArtefact, "demo" | "label" | "hash" | "software"> & {
+    nomogram: Pick<ModelArtefact["nomogram"], "terms" | "engine">;
+    clinical: Pick<ModelArtefact["clinical"], "terms" | "engine">;
+  };
+  nomogram: NomogramData;
+  /** predictors the model kept (variable names, in formula order) */
+  kept: string[];
+  /** factor levels the model accepts, per factor (union of nomogram and clinical-only model) */
+  levels: Record<string, string[]>;
+  trainingRanges: Record<string, [number, number]>;
+  defaultThreshold: number;
+  performance: {
+    cIndex: ModelArtefact["nomogram"]["cIndex"];
+    primary: PerfSummary;
+    validation: PerfSummary | null;
+    clinical: { auc: number; aucCi: [number, number]; cohort: string; cIndex: number };
+  };
+  /** ROC tables to derive sensitivity/specificity/NPV at any threshold in the browser */
+  operating: { cohort: string; n: number; events: number; roc: { threshold: number; sensitivity: number; specificity: number }[] };
+  charts: ChartsData;
+  warnings: string[];
+}
+
+export interface PerfSummary {
+  cohort: string;
+  n: number;
+  events: number;
+  auc: number;
+  aucCi: [number, number];
+  threshold: number;
+  acc: number;
+  tpr: number;
+  tnr: number;
+  npv: number;
+  ci: { acc: [number, number]; tpr: [number, number]; tnr: [number, number]; npv: [number, number] };
+}
+
+const perf = (p: Performance): PerfSummary => ({
+  cohort: p.cohort,
+  n: p.n,
+  events: p.events,
+  auc: p.auc,
+  aucCi: p.aucCi,
+  threshold: p.threshold,
+  acc: p.acc.estimate,
+  tpr: p.tpr.estimate,
+  tnr: p.tnr.estimate,
+  npv: p.npv.estimate,
+  ci: { acc: p.acc.ci, tpr: p.tpr.ci, tnr: p.tnr.ci, npv: p.npv.ci },
+});
+
+const numThr = (t: number | string): number => (t === "-Inf" ? -Infinity : t === "Inf" ? Infinity : (t as number));
+
+export const VARIABLE_LABELS: Record<string, string> = { ...FACTOR_LABELS, radscore: "Rad-score" };
+
+export function clientModel(row: ModelVersionRow, a: ModelArtefact): ClientModel {
+  const n = a.nomogram;
+  const engine = n.engine as unknown as NomogramEngineLike;
+  const levels: Record<string, string[]> = {};
+  const trainingRanges: Record<string, [number, number]> = {};
+  for (const t of [...n.terms, ...a.clinical.terms]) {
+    if (t.type === "factor") levels[t.variable] = Array.from(new Set([...(levels[t.variable] ?? []), ...(t.levels ?? [])]));
+    else if (t.trainingRange) trainingRanges[t.variable] = t.trainingRange;
+  }
+  const rocOf = (name: string, p: Performance | null) =>
+    p ? [{ name, cohort: p.cohort, auc: p.auc, aucCi: p.aucCi, points: p.roc.map((r) => ({ fpr: 1 - r.specificity, tpr: r.sensitivity, threshold: Number.isFinite(numThr(r.threshold)) ? (r.threshold as number) : null })) }] : [];
+  const opPerf = n.performance.validation ?? n.performance.training;
+  const cal = n.calibration;
+  const dc = a.decisionCurve;
+  const series = [
+    { name: "Nomogram", values: dc.model },
+    ...(dc.clinical ? [{ name: "Clinical-only model", values: dc.clinical }] : []),
+    { name: "Treat all", values: dc.all },
+    { name: "Treat none", values: dc.none },
+  ];
+  const cohortText = `${a.cohort.n} patients (${a.cohort.events} with ALN metastasis)${a.cohort.source ? ` from ${a.cohort.source}` : ""}`;
+  return {
+    versionId: row.id,
+    versionLabel: row.label,
+    status: row.status,
+    active: row.active,
+    publishedAt: row.publishedAt ? row.publishedAt.toISOString() : null,
+    demo: a.demo,
+    demoLabel: a.demo ? (a.label ?? "Demo model — not for clinical use") : null,
+    softwareVersion: a.software.version,
+    hash: row.contentHash,
+    scope:
+      `Estimates the probability of axillary lymph node (ALN) metastasis before surgery for women with breast cancer, ` +
+      `from a mammography Rad-score (${a.featureSet.name} features, ${a.views.views.join(" + ")} view) and clinical factors. ` +
+      `Trained on ${cohortText}; not validated outside that population.`,
+    predictArtefact: {
+      demo: a.demo,
+      label: a.label,
+      hash: a.hash,
+      software: a.software,
+      nomogram: { terms: n.terms, engine: n.engine },
+      clinical: { terms: a.clinical.terms, engine: a.clinical.engine },
+    },
+    nomogram: nomogramData(engine, VARIABLE_LABELS),
+    kept: n.terms.map((t) => t.variable),
+    levels,
+    trainingRanges,
+    defaultThreshold: typeof a.settings.threshold === "number" ? a.settings.threshold : 0.5,
+    performance: {
+      cIndex: n.cIndex,
+      primary: perf(n.performance.training),
+      validation: n.performance.validation ? perf(n.performance.validation) : null,
+      clinical: {
+        auc: (a.clinical.performance.validation ?? a.clinical.performance.training).auc,
+        aucCi: (a.clinical.performance.validation ?? a.clinical.performance.training).aucCi,
+        cohort: (a.clinical.performance.validation ?? a.clinical.performance.training).cohort,
+        cIndex: a.clinical.cIndex.validation ?? a.clinical.cIndex.optimismCorrected ?? a.clinical.cIndex.apparent,
+      },
+    },
+    operating: {
+      cohort: opPerf.cohort,
+      n: opPerf.n,
+      events: opPerf.events,
+      roc: opPerf.roc.filter((r) => Number.isFinite(numThr(r.threshold))).map((r) => ({ threshold: r.threshold as number, sensitivity: r.sensitivity, specificity: r.specificity })),
+    },
+    charts: {
+      roc: [...rocOf("Nomogram, training (apparent)", n.performance.training), ...rocOf("Nomogram, validation", n.performance.validation), ...rocOf("Clinical-only, validation", a.clinical.performance.validation)],
+      calibration: cal ? { cohort: cal.cohort, predicted: cal.predicted, apparent: cal.apparent, corrected: cal.corrected, slope: cal.slope, intercept: cal.intercept, brier: cal.brier } : null,
+      decisionCurve: { cohort: dc.cohort, threshold: dc.threshold, series },
+    },
+    warnings: a.warnings.map((w) => w.message),
+  };
+}
+
+/** Sensitivity, specificity and NPV at a probability threshold from a ROC table (treat when p >= threshold):
+ *  the operating point of the smallest ROC threshold >= the chosen one (pROC thresholds are midpoints between
+ *  observed probabilities, so this is exact unless an observed probability lies between them).
+ *  NPV = spec·(n - events) / (spec·(n - events) + (1 - sens)·events). */
+export function operatingPoint(op: ClientModel["operating"], threshold: number): OperatingPoint {
+  const rows = op.roc.slice().sort((a, b) => a.threshold - b.threshold);
+  const r = rows.find((x) => x.threshold >= threshold) ?? { sensitivity: 0, specificity: 1 };
+  const neg = op.n - op.events;
+  const tn = r.specificity * neg;
+  const fn = (1 - r.sensitivity) * op.events;
+  return { threshold, cohort: op.cohort, n: op.n, events: op.events, sensitivity: r.sensitivity, specificity: r.specificity, npv: tn + fn > 0 ? tn / (tn + fn) : NaN };
+}
+
+// ---------------------------------------------------------------------------------------------------- case access
+
+export type CaseRow = typeof cases.$inferSelect;
+
+/** A case the user may see: surgeons their own (or shared with them) cases; board members cases on a meeting;
+ *  admins none (they administer models, not patients). NOT_FOUND otherwise (no existence leak). */
+export async function caseForUser(db: Db, user: SessionUser, caseId: string, mode: "read" | "write" = "read"): Promise<CaseRow> {
+  const [c] = await db.select().from(cases).where(eq(cases.id, caseId));
+  const notFound = new TRPCError({ code: "NOT_FOUND", message: "No such case." });
+  if (!c) throw notFound;
+  if (user.role === "surgeon") {
+    if (c.ownerId === user.id || c.sharedWith.includes(user.id)) return c;
+    throw notFound;
+  }
+  if (user.role === "board" && mode === "read") {
+    const on = await db.select({ m: meetingCases.meetingId }).from(meetingCases).where(eq(meetingCases.caseId, caseId)).limit(1);
+    if (on.length) return c;
+  }
+  throw notFound;
+}
+
+// ---------------------------------------------------------------------------------------------------- Rad-score
+
+export interface CaseRadscore {
+  radscore: number | null;
+  /** why there is none */
+  reason: string | null;
+  outOfRange: string[];
+  views: string[];
+}
+
+/** The case's Rad-score under a model: the latest stored feature vector of the model's feature set for each
+ *  view the model uses (ROI of that view), combined as the model says ("single" view, or the "mean" of the
+ *  views' feature values), through lib/model radscore(). */
+export async function caseRadscore(db: Db, caseId: string, a: ModelArtefact): Promise<CaseRadscore> {
+  const wanted = a.views.views;
+  const rows = await db
+    .select({ view: images.view, features: featureVectors.features, setName: featureVectors.setName, at: featureVectors.createdAt })
+    .from(featureVectors)
+    .innerJoin(images, eq(images.id, featureVectors.imageId))
+    .innerJoin(rois, eq(rois.id, featureVectors.roiId))
+    .where(and(eq(images.caseId, caseId), eq(featureVectors.setName, a.featureSet.name), inArray(images.view, wanted as ("CC" | "MLO")[])))
+    .orderBy(desc(featureVectors.createdAt));
+  const byView = new Map<string, Record<string, number>>();
+  for (const r of rows) if (r.view && !byView.has(r.view)) byView.set(r.view, r.features as Record<string, number>);
+  const missing = wanted.filter((v) => !byView.has(v));
+  if (missing.length)
+    return { radscore: null, reason: `No ${a.featureSet.name} features for the ${missing.join(" and ")} view yet: outline the tumour and compute the Rad-score first.`, outOfRange: [], views: [] };
+  const vecs = wanted.map((v) => byView.get(v)!);
+  const combined: Record<string, number> = {};
+  for (const f of a.lasso.features) combined[f] = vecs.reduce((s, v) => s + Number(v[f]), 0) / vecs.length; // mean over views ("single": the one view)
+  try {
+    const r = computeRadscore(a, combined);
+    return { radscore: r.radscore, reason: null, outOfRange: r.outOfRange, views: wanted };
+  } catch (e) {
+    if (e instanceof PredictionInputError) return { radscore: null, reason: e.message, outOfRange: [], views: [] };
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------- predict
+
+export interface StoredInputs extends ClinicalFactors {
+  radscore: number;
+  threshold: number;
+}
+
+export interface StoredOutputs {
+  probability: number;
+  ci95: [number, number];
+  linearPredictor: number;
+  points: Record<string, number>;
+  totalPoints: number;
+  clinicalOnly: { probability: number; ci95: [number, number] };
+  outOfRange: string[];
+  warnings: string[];
+  /** the model's call at the threshold: probability >= threshold */
+  call: "above" | "below";
+  operating: OperatingPoint;
+  radscoreOutOfRange: string[];
+}
+
+/** lib/model predict() with a typed error for bad inputs. */
+export function runPredict(a: ModelArtefact | ClientModel["predictArtefact"], factors: ClinicalFactors, radscore: number): PredictResult {
+  try {
+    return predict(a as ModelArtefact, { ...factors, radscore });
+  } catch (e) {
+    if (e instanceof PredictionInputError) throw new TRPCError({ code: "BAD_REQUEST", message: e.message });
+    throw e;
+  }
+}
+
+export function outputsOf(r: PredictResult, threshold: number, cm: ClientModel, radscoreOutOfRange: string[]): StoredOutputs {
+  return {
+    probability: r.probability,
+    ci95: r.ci95,
+    linearPredictor: r.linearPredictor,
+    points: r.points,
+    totalPoints: r.totalPoints,
+    clinicalOnly: r.clinicalOnly,
+    outOfRange: r.outOfRange,
+    warnings: r.warnings,
+    call: r.probability >= threshold ? "above" : "below",
+    operating: operatingPoint(cm.operating, threshold),
+    radscoreOutOfRange,
+  };
+}
+
+export type PredictionRow = typeof predictions.$inferSelect;
+
+export async function latestPrediction(db: Db, caseId: string): Promise<PredictionRow | null> {
+  const [p] = await db.select().from(predictions).where(eq(predictions.caseId, caseId)).orderBy(desc(predictions.createdAt)).limit(1);
+  return p ?? null;
+}
+
+export async function predictionById(db: Db, id: string): Promise<PredictionRow | null> {
+  const [p] = await db.select().from(predictions).where(eq(predictions.id, id));
+  return p ?? null;
+}
+
