@@ -29,6 +29,10 @@ export interface FitOptions {
   maxIter?: number;
   /** "auto" (default): MLE, Firth when separation is detected; "never": MLE only (may not converge) */
   firth?: "auto" | "never" | "always";
+  /** starting coefficients (intercept first); default: logit of the event rate, zeros */
+  start?: ArrayLike<number>;
+  /** compute the covariance matrix (default true; the bootstrap does not need it) */
+  vcov?: boolean;
 }
 
 /** log(1 + exp(eta)) without overflow */
@@ -76,11 +80,14 @@ function infoAndScore(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: 
     const w = pr * (1 - pr);
     const o = i * p;
     for (let j = 0; j < p; j++) xi[j + 1] = X[o + j];
-    const r = y[i] - pr + (hat ? hat[i] * (0.5 - pr) : 0); // Firth: y - p + h (1/2 - p)
+    const r = y[i] - pr + (hat ? hat[i] * (0.5 - pr) : 0); // score residual y - p (Firth: + h (1/2 - p))
     for (let a = 0; a < m; a++) {
-      score[a] += xi[a] * r;
-      const wa = w * xi[a];
-      for (let b = 0; b <= a; b++) info[a * m + b] += wa * xi[b];
+      const xa = xi[a];
+      if (xa === 0) continue; // factor dummies are mostly zero
+      score[a] += xa * r;
+      const wa = w * xa;
+      const o2 = a * m;
+      for (let b = 0; b <= a; b++) info[o2 + b] += wa * xi[b];
     }
   }
   for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) info[b * m + a] = info[a * m + b];
@@ -107,90 +114,111 @@ function hatDiag(X: ArrayLike<number>, n: number, p: number, lp: Float64Array, i
   return h;
 }
 
-function fitNewton(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: number, firth: boolean, maxIter: number): LrmCore & { ok: boolean } {
+interface EvalPoint {
+  lp: Float64Array;
+  info: Float64Array;
+  L: Float64Array | null;
+  /** score, Firth-modified when firth */
+  score: Float64Array;
+  /** -2 log L (Firth: minus log|I|) */
+  objective: number;
+  deviance: number;
+}
+
+/** one pass over the rows: information X'WX, score X'(y - p) and deviance at lp; Firth adds h(1/2 - p) */
+function evaluate(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: number, lp: Float64Array, firth: boolean): EvalPoint {
+  const m = p + 1;
+  const { info, score } = infoAndScore(X, y, n, p, lp, null);
+  const deviance = devianceOf(y, lp);
+  const L = cholesky(info, m);
+  let objective = deviance;
+  if (firth) {
+    if (!L) return { lp, info, L, score, objective: Infinity, deviance };
+    let logdet = 0;
+    for (let j = 0; j < m; j++) logdet += 2 * Math.log(L[j * m + j]);
+    objective = deviance - logdet; // -2 (log L + 0.5 log|I|)
+    const h = hatDiag(X, n, p, lp, cholInverse(L, m));
+    for (let i = 0; i < n; i++) {
+      const pr = plogisStable(lp[i]);
+      const a = h[i] * (0.5 - pr); // Firth's modified score adds X' h (1/2 - p)
+      score[0] += a;
+      for (let j = 0; j < p; j++) score[j + 1] += a * X[i * p + j];
+    }
+  }
+  return { lp, info, L, score, objective, deviance };
+}
+
+function fitNewton(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: number, firth: boolean, maxIter: number, start?: ArrayLike<number>, wantVcov = true): LrmCore & { ok: boolean } {
   const m = p + 1;
   let ybar = 0;
   for (let i = 0; i < n; i++) ybar += y[i];
   ybar /= n;
   const b = new Float64Array(m);
-  b[0] = Math.log(ybar / (1 - ybar)); // lrm's start: logit of the event rate
-  const lp = new Float64Array(n);
-  linpred(X, n, p, b, lp);
-  const objective = (lpv: Float64Array): number => {
-    let d = devianceOf(y, lpv);
-    if (firth) {
-      const { info } = infoAndScore(X, y, n, p, lpv, null);
-      const L = cholesky(info, m);
-      if (!L) return Infinity;
-      let logdet = 0;
-      for (let j = 0; j < m; j++) logdet += 2 * Math.log(L[j * m + j]);
-      d -= logdet; // -2 (logL + 0.5 log|I|)
-    }
-    return d;
-  };
-  let obj = objective(lp);
+  if (start && start.length === m) b.set(start);
+  else b[0] = Math.log(ybar / (1 - ybar)); // lrm's start: logit of the event rate
+  let cur = evaluate(X, y, n, p, linpredNew(X, n, p, b), firth);
   let converged = false;
   let it = 0;
   let ok = true;
-  const lpNew = new Float64Array(n);
+  const bNew = new Float64Array(m);
   for (it = 1; it <= maxIter; it++) {
-    let hat: Float64Array | null = null;
-    if (firth) {
-      const { info } = infoAndScore(X, y, n, p, lp, null);
-      const L0 = cholesky(info, m);
-      if (!L0) {
-        ok = false;
-        break;
-      }
-      hat = hatDiag(X, n, p, lp, cholInverse(L0, m));
-    }
-    const { info, score } = infoAndScore(X, y, n, p, lp, hat);
-    const L = cholesky(info, m);
-    if (!L) {
+    if (!cur.L) {
       ok = false;
       break;
     }
-    const delta = cholSolve(L, m, score);
+    const delta = cholSolve(cur.L, m, cur.score);
     let step = 1;
-    let newObj = Infinity;
-    const bNew = new Float64Array(m);
+    let cand: EvalPoint | null = null;
     for (let half = 0; half < 30; half++) {
       for (let j = 0; j < m; j++) bNew[j] = b[j] + step * delta[j];
-      linpred(X, n, p, bNew, lpNew);
-      newObj = objective(lpNew);
-      if (newObj <= obj + 1e-9 * Math.max(1, Math.abs(obj))) break;
+      cand = evaluate(X, y, n, p, linpredNew(X, n, p, bNew), firth);
+      if (cand.objective <= cur.objective + 1e-9 * Math.max(1, Math.abs(cur.objective))) break;
       step /= 2;
     }
     let maxRel = 0;
     for (let j = 0; j < m; j++) maxRel = Math.max(maxRel, Math.abs(step * delta[j]) / Math.max(1, Math.abs(b[j])));
     b.set(bNew);
-    lp.set(lpNew);
-    const change = obj - newObj;
-    obj = newObj;
-    if (maxRel < 1e-10 || (Math.abs(change) < 1e-13 * Math.max(1, Math.abs(obj)) && maxRel < 1e-7)) {
+    const change = cur.objective - cand!.objective;
+    cur = cand!;
+    // MLE: quadratic convergence, stop on a tiny step (or a flat deviance); Firth's modified-score
+    // iteration converges linearly, so only the step size counts there
+    if (maxRel < (firth ? 1e-11 : 1e-10) || (!firth && Math.abs(change) < 1e-13 * Math.max(1, Math.abs(cur.objective)) && maxRel < 1e-7)) {
       converged = true;
       break;
     }
+    if (!firth && it >= 8) {
+      // separation: the deviance keeps falling while fitted probabilities reach 0/1 (|eta| > 35 means
+      // p within 1e-15 of 0 or 1); stop early and let the caller switch to Firth
+      let mx = 0;
+      for (let i = 0; i < n; i++) mx = Math.max(mx, Math.abs(cur.lp[i]));
+      if (mx > 35) break;
+    }
   }
-  const { info } = infoAndScore(X, y, n, p, lp, null);
-  const L = cholesky(info, m);
-  const vcov = L ? cholInverse(L, m) : new Float64Array(m * m).fill(NaN);
-  if (!L) ok = false;
+  // covariance: inverse of the (unpenalised) information at the estimates
+  const vcov = !wantVcov ? new Float64Array(0) : cur.L ? cholInverse(cur.L, m) : new Float64Array(m * m).fill(NaN);
+  if (!cur.L) ok = false;
   let maxAbsLp = 0;
-  for (let i = 0; i < n; i++) maxAbsLp = Math.max(maxAbsLp, Math.abs(lp[i]));
+  for (let i = 0; i < n; i++) maxAbsLp = Math.max(maxAbsLp, Math.abs(cur.lp[i]));
   const separation = !firth && (!converged || maxAbsLp > 30);
-  return { coef: b, vcov, lp, deviance: devianceOf(y, lp), deviance0: deviance0Of(y), iterations: it, converged, method: firth ? "firth" : "mle", separation, ok };
+  return { coef: b, vcov, lp: cur.lp, deviance: cur.deviance, deviance0: deviance0Of(y), iterations: it, converged, method: firth ? "firth" : "mle", separation, ok };
+}
+
+function linpredNew(X: ArrayLike<number>, n: number, p: number, b: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(n);
+  linpred(X, n, p, b, out);
+  return out;
 }
 
 /** Fit a logistic model to row-major X (n x p, no intercept column) and 0/1 y. */
 export function lrmFitCore(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: number, options: FitOptions = {}): LrmCore {
   const maxIter = options.maxIter ?? 50;
   const mode = options.firth ?? "auto";
+  const wantVcov = options.vcov !== false;
   if (mode !== "always") {
-    const r = fitNewton(X, y, n, p, false, maxIter);
+    const r = fitNewton(X, y, n, p, false, maxIter, options.start, wantVcov);
     if (mode === "never" || (r.ok && !r.separation)) return r;
   }
-  return fitNewton(X, y, n, p, true, maxIter);
+  return fitNewton(X, y, n, p, true, Math.max(maxIter, 200), undefined, wantVcov);
 }
 
 /** Gini's mean difference (Hmisc::GiniMd): 2 sum((2i - n - 1) x_(i)) / (n (n - 1)) */

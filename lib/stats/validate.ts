@@ -106,7 +106,7 @@ function trainingIndexes(lp: ArrayLike<number>, y: ArrayLike<number>, deviance: 
 /** indexes of coefficients applied to other data (evalfit = FALSE): recalibration refit lrm.fit(xb, y) */
 function testIndexes(xb: Float64Array, y: ArrayLike<number>): number[] {
   const n = y.length;
-  const refit = lrmFitCore(xb, y, n, 1, { firth: "never" });
+  const refit = lrmFitCore(xb, y, n, 1, { firth: "never", start: [0, 1], vcov: false });
   const st = lrmStats(y, refit.lp, refit.deviance, refit.deviance0, 1);
   const a = refit.coef[0];
   const s = refit.coef[1];
@@ -179,9 +179,10 @@ export function validateAndCalibrate(model: LrmModel, opts: BootstrapOptions = {
       failed++;
       continue;
     }
-    const fit = lrmFitCore(Xb.subarray(0, nb * p), yb.subarray(0, nb), nb, p, { firth: "never" });
+    // a separated resample gets Firth estimates (as the apparent fit would) rather than diverging
+    const fit = lrmFitCore(Xb.subarray(0, nb * p), yb.subarray(0, nb), nb, p, { firth: "auto", start: model.coefficients, vcov: false });
     if (!fit.converged || !fit.coef.every(Number.isFinite)) {
-      failed++; // rms drops resamples whose fit fails
+      failed++; // rms drops resamples whose fit fails (e.g. a factor level absent: singular information)
       continue;
     }
     for (let i = 0; i < n; i++) {
@@ -207,6 +208,7 @@ export function validateAndCalibrate(model: LrmModel, opts: BootstrapOptions = {
       ccnt[k]++;
     }
   }
+  if (sets.length - failed === 0) throw new RangeError(`all ${sets.length} bootstrap refits failed (a resample lacked events, non-events or a factor level)`);
   const rows = {} as Record<ValidateIndexName, ValidateRow>;
   VALIDATE_INDEXES.forEach((name, k) => {
     const training = trSum[k] / cnt[k];
