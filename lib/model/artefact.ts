@@ -15,9 +15,9 @@ const range = z.tuple([num, num]);
 
 /** A proportion-type metric with its two confidence intervals (bootstrap percentile and Wilson). */
 export const metricWithCi = z.object({
-  estimate: num,
-  ci: interval, // bootstrap percentile 95% CI
-  wilson: interval.nullable(), // Wilson score 95% CI (null for AUC-type metrics)
+  estimate: num.nullable(), // null when undefined (denominator 0, e.g. PPV with no predicted positive)
+  ci: interval.nullable(), // bootstrap percentile 95% CI
+  wilson: interval.nullable(), // Wilson score 95% CI
   numerator: z.number().int().nullable(),
   denominator: z.number().int().nullable(),
 });

@@ -6,7 +6,7 @@
 import { predictPatient } from "../nomogram/index.ts";
 import type { Nomogram } from "../stats/nomogram.ts";
 import { svmDecision, type SvmModel } from "../stats/svm.ts";
-import { plattProbability } from "../stats/pipeline-engines.ts";
+import { sigmoidPredict } from "../stats/platt.ts";
 import type { ModelArtefact, LogisticModelArtefact } from "./artefact.ts";
 
 export class PredictionInputError extends Error {
@@ -130,7 +130,7 @@ function svmProbability(a: ModelArtefact, features: Record<string, number>): num
     iterations: 0,
   };
   const f = svmDecision(model, [Float64Array.from(x)])[0]; // libsvm decision value (engine)
-  const pFirst = plattProbability(f, a.svm.platt.A, a.svm.platt.B); // P(classOrder[0])
+  const pFirst = sigmoidPredict(f, { A: a.svm.platt.A, B: a.svm.platt.B, iterations: 0 }); // Platt P(classOrder[0]) (engine)
   return a.svm.classOrder[0] === 1 ? pFirst : 1 - pFirst;
 }
 

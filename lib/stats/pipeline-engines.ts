@@ -1,10 +1,14 @@
 // Thin adapters between the pipeline and the lib/stats engines: shape conversions only (orientation of SVM
 // decision values, Table 1 per cohort, decision-curve columns). No statistical method is implemented here.
 import { svmTrain as engineTrain, svmDecision as engineDecision, svmTrainFromDistances, trainingDistances, rowsOf, type SvmModel } from "./svm.ts";
-import { aucMannWhitney } from "./cv.ts";
 import { decisionCurve } from "./dca.ts";
 import { table1, type Table1Result } from "./table1.ts";
-import { createRng } from "../random.ts";
+import { svmGridSearch } from "./grid.ts";
+import { plattCalibrate, sigmoidPredict } from "./platt.ts";
+import { confusionMetrics } from "./metrics.ts";
+import { glmnet, type GlmnetOptions } from "./glmnet.ts";
+import { subsetRows } from "./scaler.ts";
+import { createRng, bootstrapIndices } from "../random.ts";
 import type { DataFrame, Cell } from "./design.ts";
 import type { DesignMatrix } from "./scaler.ts";
 import type { CohortRecord } from "./pipeline-input.ts";
@@ -24,7 +28,7 @@ export type PipelineSvm = SvmModelParams & { model: SvmModel };
 /** Train an RBF C-SVC (libsvm port); with `probability`, Platt's A/B as libsvm's svm_binary_svc_probability. */
 export function svmTrain(x: DesignMatrix, y: number[], cost: number, gamma: number, probability: boolean, seed = 1): PipelineSvm {
   const model = engineTrain(x, y, { cost, gamma });
-  const platt = probability ? svmPlatt(x, y, { cost, gamma }, seed) : { A: NaN, B: NaN };
+  const platt = probability ? plattCalibrate(rowsOf(x), y, { cost, gamma }, seed) : { A: 0, B: 0 }; // libsvm svm_binary_svc_probability
   return {
     model,
     rho: model.rho,
@@ -36,10 +40,9 @@ export function svmTrain(x: DesignMatrix, y: number[], cost: number, gamma: numb
 }
 
 /**
- * Grid search by k-fold CV AUC: for every (cost, gamma), train on k-1 folds and take the AUC (ties 1/2) of the
- * held-out decision values per fold, averaged over folds (as cv.glmnet averages fold AUCs). The training
- * distance matrix is computed once and shared by every fit (svmTrainFromDistances). Returns the grid, the best
- * point (ties -> smallest cost, then smallest gamma) and the out-of-fold oriented decision values there.
+ * Grid search by k-fold CV AUC (lib/stats/grid.ts svmGridSearch: mean of the per-fold AUCs; ties -> the first
+ * point, i.e. the smallest cost, then the smallest gamma), one cost row at a time so progress can be reported,
+ * then the out-of-fold oriented decision values at the best point (fold fits by the libsvm port).
  */
 export async function svmGridCv(
   x: DesignMatrix,
@@ -50,41 +53,26 @@ export async function svmGridCv(
   onRow: (done: number, total: number) => void | Promise<void>,
 ): Promise<{ auc: number[][]; best: { cost: number; gamma: number; auc: number }; oof: number[] }> {
   const rows = rowsOf(x);
-  const D = trainingDistances(rows);
-  const K = Math.max(...Array.from(folds));
-  const parts = Array.from({ length: K }, (_, f) => ({
-    train: y.map((_, i) => i).filter((i) => folds[i] !== f + 1),
-    test: y.map((_, i) => i).filter((i) => folds[i] === f + 1),
-  }));
-  const oofAt = (cost: number, gamma: number): { auc: number; oof: number[] } => {
-    const oof = new Array<number>(y.length).fill(0);
-    let sum = 0;
-    for (const pt of parts) {
-      const m = svmTrainFromDistances(rows, D, y, { cost, gamma }, pt.train);
-      const sign = m.labels[0] === 1 ? 1 : -1;
-      const dv = engineDecision(m, pt.test.map((i) => rows[i]));
-      pt.test.forEach((i, t) => (oof[i] = sign * dv[t]));
-      sum += aucMannWhitney(pt.test.map((i) => y[i]), pt.test.map((i) => oof[i]));
-    }
-    return { auc: sum / parts.length, oof };
-  };
   const auc: number[][] = [];
   let best = { cost: costs[0], gamma: gammas[0], auc: -Infinity };
-  let bestOof: number[] = [];
   for (let ci = 0; ci < costs.length; ci++) {
-    const row: number[] = [];
-    for (let gi = 0; gi < gammas.length; gi++) {
-      const r = oofAt(costs[ci], gammas[gi]);
-      row.push(r.auc);
-      if (r.auc > best.auc) {
-        best = { cost: costs[ci], gamma: gammas[gi], auc: r.auc };
-        bestOof = r.oof;
-      }
-    }
-    auc.push(row);
+    const g = svmGridSearch(rows, y, { costs: [costs[ci]], gammas, folds });
+    auc.push(g.points.map((p) => p.auc));
+    if (g.best.auc > best.auc) best = { cost: g.best.cost, gamma: g.best.gamma, auc: g.best.auc };
     await onRow((ci + 1) * gammas.length, costs.length * gammas.length);
   }
-  return { auc, best, oof: bestOof };
+  const D = trainingDistances(rows);
+  const oof = new Array<number>(y.length).fill(0);
+  const K = [...new Set(folds)].sort((a, b) => a - b);
+  for (const f of K) {
+    const train = y.map((_, i) => i).filter((i) => folds[i] !== f);
+    const test = y.map((_, i) => i).filter((i) => folds[i] === f);
+    const m = svmTrainFromDistances(rows, D, y, { cost: best.cost, gamma: best.gamma }, train);
+    const sign = m.labels[0] === 1 ? 1 : -1;
+    const dv = engineDecision(m, test.map((i) => rows[i]));
+    test.forEach((i, t) => (oof[i] = sign * dv[t]));
+  }
+  return { auc, best, oof };
 }
 
 /** Decision values oriented so that higher = ALN positive (libsvm's f favours classOrder[0]). */
@@ -94,31 +82,65 @@ export function svmDecision(m: PipelineSvm, x: DesignMatrix): number[] {
   return Array.from(f, (v) => sign * v);
 }
 
+/** libsvm sigmoid_predict: P(first class | f) = 1 / (1 + exp(A f + B)) (lib/stats/platt.ts). */
+export function plattProbability(f: number, A: number, B: number): number {
+  return sigmoidPredict(f, { A, B, iterations: 0 });
+}
+
 /** P(ALN positive) from an oriented decision value via the model's Platt sigmoid. */
 export function svmPlattProbability(m: SvmModelParams, orientedDecision: number): number {
   const f = m.classOrder[0] === 1 ? orientedDecision : -orientedDecision; // back to libsvm's orientation
-  const pFirst = plattProbability(f, m.platt.A, m.platt.B); // P(classOrder[0])
+  const pFirst = plattProbability(f, m.platt.A, m.platt.B);
   return m.classOrder[0] === 1 ? pFirst : 1 - pFirst;
 }
 
-/** ACC/TPR/TNR/PPV/NPV with bootstrap percentile and Wilson 95% CIs (lib/stats/metrics.ts). */
-export function classificationMetrics(y: number[], pred: number[], B: number, seed: number): Record<"acc" | "tpr" | "tnr" | "ppv" | "npv", MetricWithCi> {
-  const m = binaryMetrics(y, pred, { B, seed });
+/** ACC/TPR/TNR/PPV/NPV at `threshold` (positive when score >= threshold) with Wilson and bootstrap percentile
+ *  95% CIs (lib/stats/metrics.ts). Undefined proportions (denominator 0) become null. */
+export function classificationMetrics(y: number[], score: ArrayLike<number>, threshold: number, B: number, seed: number): Record<"acc" | "tpr" | "tnr" | "ppv" | "npv", MetricWithCi> {
+  const m = confusionMetrics(y, score, threshold, { B, seed });
+  const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
+  const pair = (p: [number, number]): [number, number] | null => (Number.isFinite(p[0]) && Number.isFinite(p[1]) ? [p[0], p[1]] : null);
   const one = (k: "accuracy" | "sensitivity" | "specificity" | "ppv" | "npv"): MetricWithCi => {
-    const v = m[k];
-    return {
-      estimate: nanToZero(v.estimate),
-      ci: [nanToZero(v.ci[0]), nanToZero(v.ci[1])],
-      wilson: v.wilson ? [v.wilson[0], v.wilson[1]] : null,
-      numerator: v.numerator ?? null,
-      denominator: v.denominator ?? null,
-    };
+    const v = m.metrics[k];
+    return { estimate: fin(v.value), ci: pair(v.bootstrap), wilson: pair(v.wilson), numerator: v.x, denominator: v.n };
   };
   return { acc: one("accuracy"), tpr: one("sensitivity"), tnr: one("specificity"), ppv: one("ppv"), npv: one("npv") };
 }
 
-function nanToZero(v: number): number {
-  return Number.isFinite(v) ? v : 0;
+/**
+ * Bootstrap selection frequencies at the chosen lambda, as lib/stats/lasso-bootstrap.ts rule "fixed" (resample
+ * rows with replacement, redraw single-class resamples, refit glmnet on the full-data lambda sequence down to the
+ * chosen lambda, count non-zero coefficients) but with the pipeline's solver options passed to the glmnet engine:
+ * bootstrapSelection() always converges exactly (Newton polish), which on near-separable resamples costs ~0.5 s
+ * per resample; glmnet's own stopping rule (thresh 1e-7, no polish) costs ~10 ms. Progress every 10 resamples.
+ */
+export async function lassoSelectionFrequencies(
+  x: DesignMatrix,
+  y: number[],
+  B: number,
+  lambdaPath: ArrayLike<number>,
+  solver: GlmnetOptions,
+  seed: number,
+  onChunk: (done: number, total: number) => void | Promise<void>,
+): Promise<{ frequency: Float64Array; B: number; redraws: number }> {
+  const counts = new Float64Array(x.p);
+  const rng = createRng(seed);
+  let redraws = 0;
+  for (let b = 0; b < B; b++) {
+    let idx = bootstrapIndices(rng, x.n);
+    for (let tries = 0; tries < 1000; tries++) {
+      let s = 0;
+      for (let t = 0; t < idx.length; t++) s += y[idx[t]];
+      if (s > 0 && s < idx.length) break;
+      idx = bootstrapIndices(rng, x.n);
+      redraws++;
+    }
+    const fit = glmnet(subsetRows(x, idx), Float64Array.from(idx, (i) => y[i]), { ...solver, family: "binomial", lambda: lambdaPath });
+    const beta = fit.beta[fit.beta.length - 1];
+    for (let j = 0; j < x.p; j++) if (beta[j] !== 0) counts[j]++;
+    if ((b + 1) % 10 === 0 || b + 1 === B) await onChunk(b + 1, B);
+  }
+  return { frequency: Float64Array.from(counts, (c) => (B > 0 ? c / B : 0)), B, redraws };
 }
 
 function seqThresholds(s: { from: number; to: number; by: number }): number[] {
@@ -177,57 +199,3 @@ export function table1Of(cohort: CohortRecord[], training: number[], validation:
   return { byOutcome, bySplit };
 }
 
-// ---- TEMP(stats-A): stand-ins until lib/stats lands Platt scaling and metric CIs; replaced by the engines ----
-export function plattProbability(f: number, A: number, B: number): number {
-  const fApB = f * A + B;
-  return fApB >= 0 ? Math.exp(-fApB) / (1 + Math.exp(-fApB)) : 1 / (1 + Math.exp(fApB));
-}
-function svmPlatt(_x: DesignMatrix, _y: number[], _o: { cost: number; gamma: number }, _seed: number): { A: number; B: number } {
-  return { A: -1, B: 0 };
-}
-type M = { estimate: number; ci: [number, number]; wilson: [number, number] | null; numerator?: number; denominator?: number };
-function binaryMetrics(y: number[], pred: number[], o: { B: number; seed: number }): Record<"accuracy" | "sensitivity" | "specificity" | "ppv" | "npv", M> {
-  const counts = (idx: ArrayLike<number>) => {
-    let tp = 0, tn = 0, fp = 0, fn = 0;
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k];
-      if (pred[i] === 1) {
-        if (y[i] === 1) tp++;
-        else fp++;
-      } else if (y[i] === 1) fn++;
-      else tn++;
-    }
-    return { tp, tn, fp, fn };
-  };
-  const frac = (c: ReturnType<typeof counts>) => ({
-    accuracy: [c.tp + c.tn, c.tp + c.tn + c.fp + c.fn],
-    sensitivity: [c.tp, c.tp + c.fn],
-    specificity: [c.tn, c.tn + c.fp],
-    ppv: [c.tp, c.tp + c.fp],
-    npv: [c.tn, c.tn + c.fn],
-  });
-  const all = frac(counts(Array.from({ length: y.length }, (_, i) => i)));
-  const rng = createRng(o.seed);
-  const boots: Record<string, number[]> = { accuracy: [], sensitivity: [], specificity: [], ppv: [], npv: [] };
-  for (let b = 0; b < o.B; b++) {
-    const idx = Array.from({ length: y.length }, () => rng.int(y.length));
-    const f = frac(counts(idx));
-    for (const k of Object.keys(boots)) {
-      const [a, d] = f[k as keyof typeof f];
-      if (d > 0) boots[k].push(a / d);
-    }
-  }
-  const out = {} as Record<"accuracy" | "sensitivity" | "specificity" | "ppv" | "npv", M>;
-  for (const k of Object.keys(boots) as (keyof typeof all)[]) {
-    const [a, d] = all[k];
-    const v = boots[k].sort((p, q) => p - q);
-    const q = (pp: number) => (v.length ? v[Math.min(v.length - 1, Math.floor(pp * (v.length - 1)))] : NaN);
-    const z = 1.959963984540054;
-    const ph = d ? a / d : NaN;
-    const den = 1 + (z * z) / d;
-    const c = (ph + (z * z) / (2 * d)) / den;
-    const h = (z * Math.sqrt((ph * (1 - ph)) / d + (z * z) / (4 * d * d))) / den;
-    out[k] = { estimate: ph, ci: [q(0.025), q(0.975)], wilson: d ? [c - h, c + h] : null, numerator: a, denominator: d };
-  }
-  return out;
-}

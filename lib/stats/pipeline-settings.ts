@@ -1,8 +1,7 @@
 // Settings of the training pipeline (cli.md `--config pipeline.json`; pipeline.md). Every setting has a default;
 // omitted = default; the artefact records the full settings used.
 import { z } from "zod";
-
-const pow2 = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => 2 ** (from + i));
+import { DEFAULT_COSTS, DEFAULT_GAMMAS } from "./grid.ts";
 
 export const NOMOGRAM_PREDICTORS = ["age", "t_stage", "location", "er", "pr", "us_aln"] as const;
 
@@ -46,8 +45,8 @@ export const pipelineSettingsSchema = z.object({
     .prefault({}),
   svm: z
     .object({
-      cost: z.array(z.number().positive()).min(1).default(pow2(-2, 6)),
-      gamma: z.array(z.number().positive()).min(1).default(pow2(-6, 2)),
+      cost: z.array(z.number().positive()).min(1).default(DEFAULT_COSTS), // libsvm guide's coarse grid: 2^-5, 2^-3, …, 2^11
+      gamma: z.array(z.number().positive()).min(1).default(DEFAULT_GAMMAS), // 2^-15, 2^-13, …, 2^1
       nfolds: z.number().int().min(3).max(20).default(10),
     })
     .prefault({}),

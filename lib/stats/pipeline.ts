@@ -8,13 +8,11 @@
 // ROC + DeLong, ACC/TPR/TNR/PPV/NPV with CIs on training-CV and validation -> decision curve -> sample-size checks.
 // Every statistical method is the lib/stats engine's; this file only orchestrates, and every random draw comes
 // from a seeded stream per purpose (./split.ts streamFor), so the same inputs + seed give the same artefact hash.
-import { bootstrapIndices } from "../random.ts";
 import { canonicalJson } from "../model/canonical.ts";
 import { sha256Hex, hashArtefact } from "../model/hash.ts";
 import { ARTEFACT_SCHEMA_VERSION, DEMO_LABEL, type ArtefactWarning, type CalibrationTable, type LogisticModelArtefact, type ModelArtefact, type Performance } from "../model/artefact.ts";
 import { SOFTWARE_VERSION } from "../model/version.ts";
 import { fitMinMax, applyMinMax, fromColumns, subsetRows, subsetColumns, type DesignMatrix } from "./scaler.ts";
-import { glmnet } from "./glmnet.ts";
 import { cvGlmnet } from "./cv.ts";
 import { lrm, type LrmModel } from "./logistic.ts";
 import { fastbw } from "./fastbw.ts";
@@ -28,7 +26,7 @@ import { stratifiedSplit, stratifiedFolds, streamFor, SplitError } from "./split
 import { sampleSizeCheck } from "./samplesize.ts";
 import { parseSettings, type PipelineSettings, type PipelineSettingsInput } from "./pipeline-settings.ts";
 import { PipelineInputError, type CohortRecord, type FeatureTable, type InputProblem } from "./pipeline-input.ts";
-import { classificationMetrics, svmTrain, svmDecision, svmGridCv, svmPlattProbability, decisionCurveTable, table1Of, type SvmModelParams } from "./pipeline-engines.ts";
+import { classificationMetrics, lassoSelectionFrequencies, svmTrain, svmDecision, svmGridCv, svmPlattProbability, decisionCurveTable, table1Of, type SvmModelParams } from "./pipeline-engines.ts";
 
 export type PipelineStage = "extraction" | "lasso-cv" | "bootstrap" | "svm-grid" | "validation";
 export type ProgressFn = (stage: PipelineStage, done: number, total: number) => void;
@@ -97,8 +95,7 @@ function performanceOf(
   metricsB: number,
 ): Performance {
   const r = roc(y, score);
-  const pred = Array.from(score, (s) => (s >= threshold ? 1 : 0));
-  const m = classificationMetrics(y, pred, metricsB, seed);
+  const m = classificationMetrics(y, score, threshold, metricsB, seed);
   return {
     cohort: cohortName,
     n: y.length,
@@ -404,27 +401,15 @@ export async function runPipeline(
 
   // ---- 4. bootstrap selection frequencies ---------------------------------------------------------------------------
   const B = L.bootstrapB;
-  const selCount = new Float64Array(names.length);
-  const rngBoot = streamFor(seed, STREAM.bootstrap);
   const lambdaSeq = cv.fit.lambda.slice(0, k + 1); // warm-start path down to the chosen lambda
-  let bUsed = 0;
-  for (let b = 0; b < B; b++) {
-    const idx = bootstrapIndices(rngBoot, training.length);
-    const yb = Array.from(idx, (i) => yTr[i]);
-    const eb = countEvents(yb);
-    if (eb < 2 || eb > yb.length - 2) continue; // a resample without both classes cannot be fitted
-    const fit = glmnet(subsetRows(Xtr, idx), yb, { family: "binomial", lambda: lambdaSeq, ...solver });
-    const beta = fit.beta[fit.beta.length - 1];
-    for (let j = 0; j < beta.length; j++) if (beta[j] !== 0) selCount[j]++;
-    bUsed++;
-    if ((b + 1) % 10 === 0 || b + 1 === B) {
-      progress("bootstrap", b + 1, B);
-      await tick();
-    }
-  }
+  const boot = await lassoSelectionFrequencies(Xtr, yTr, B, lambdaSeq, solver, streamSeed(seed, STREAM.bootstrap), async (d, t) => {
+    progress("bootstrap", d, t);
+    await tick();
+  });
+  const bUsed = boot.B;
   const frequency: Record<string, number> = {};
   names.forEach((nm, j) => {
-    if (selCount[j] > 0) frequency[nm] = selCount[j] / Math.max(1, bUsed);
+    if (boot.frequency[j] > 0) frequency[nm] = boot.frequency[j];
   });
   lap("bootstrap");
 
@@ -629,6 +614,7 @@ export async function runPipeline(
     sampleSize,
     warnings,
   };
+  assertFinite(body, "artefact");
   const artefact = { ...body, hash: hashArtefact(body) } as ModelArtefact;
   timings.total = (now() - tStart) / 1000;
   const report: PipelineReport = {
@@ -659,4 +645,12 @@ export async function runPipeline(
 /** A 32-bit seed for engines that take a seed (validate/calibrate), derived per purpose like streamFor. */
 function streamSeed(seed: number, purpose: number): number {
   return ((seed >>> 0) + Math.imul(purpose + 1, 2654435761)) >>> 0 || 1;
+}
+
+/** Every number in the artefact must be finite (JSON has no NaN/Inf and no report may show NaN). */
+function assertFinite(v: unknown, path: string): void {
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new PipelineError(`internal error: ${path} is ${v}; the run was stopped instead of publishing a non-finite number`);
+  } else if (Array.isArray(v)) v.forEach((x, i) => assertFinite(x, `${path}[${i}]`));
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) assertFinite(x, `${path}.${k}`);
 }
