@@ -72,9 +72,10 @@ export const casesRouter = createTRPCRouter({
           caseCode: cases.caseCode,
           createdAt: cases.createdAt,
           own: sql<boolean>`${cases.ownerId} = ${ctx.user.id}`,
-          images: sql<number>`(select count(*)::int from ${images} where ${images.caseId} = ${cases.id})`,
-          rois: sql<number>`(select count(*)::int from ${rois} join ${images} i2 on i2.id = ${rois.imageId} where i2.case_id = ${cases.id})`,
-          radscore: sql<number | null>`(select ${radscores.value} from ${radscores} where ${radscores.caseId} = ${cases.id} order by ${radscores.createdAt} desc limit 1)`,
+          // correlated sub-queries spelled with table names (drizzle leaves column names unqualified here)
+          images: sql<number>`(select count(*)::int from images im where im.case_id = cases.id)`,
+          rois: sql<number>`(select count(*)::int from rois r join images im on im.id = r.image_id where im.case_id = cases.id)`,
+          radscore: sql<number | null>`(select rs.value from radscores rs where rs.case_id = cases.id order by rs.created_at desc limit 1)`,
         })
         .from(cases)
         .where(and(...where))
