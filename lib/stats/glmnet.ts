@@ -471,20 +471,17 @@ class Solver {
       return false;
     };
     const sgn = act.map((j) => Math.sign(b[j]));
-    const H = new Float64Array(k * k);
     const g = new Float64Array(k);
     const res = new Float64Array(n);
-    const w = new Float64Array(n);
     const etaNew = new Float64Array(n);
     const bNew = new Float64Array(this.p);
+    const Z = new Float64Array(k * n); // rows: sqrt(w) * [1, x_a], contiguous for fast dot products
+    let L: Float64Array | null = null;
     let f = this.objective(lam, this.eta, b, act);
-    for (let it = 0; it < 50; it++) {
-      for (let i = 0; i < n; i++) {
-        const m = this.mu(this.eta[i]);
-        res[i] = (y[i] - m) / n;
-        w[i] = this.family === "gaussian" ? 1 / n : Math.max(m * (1 - m), PMIN * (1 - PMIN)) / n;
-      }
-      // gradient of the smooth restricted objective: -X'(y - mu)/n + lambda * sign
+    let lastDec = Infinity;
+    for (let it = 0; it < 60; it++) {
+      for (let i = 0; i < n; i++) res[i] = (y[i] - this.mu(this.eta[i])) / n;
+      // gradient of the smooth restricted objective: -[1, X_A]'(y - mu)/n + lambda * (0, sign)
       let s0 = 0;
       for (let i = 0; i < n; i++) s0 += res[i];
       g[0] = -s0;
@@ -494,29 +491,34 @@ class Solver {
         for (let i = 0; i < n; i++) s += xs[off + i] * res[i];
         g[a + 1] = -s + lam * sgn[a];
       }
-      // Hessian [1, X_A]' W [1, X_A]
-      H.fill(0);
-      let sw = 0;
-      for (let i = 0; i < n; i++) sw += w[i];
-      H[0] = sw;
-      for (let a = 0; a < act.length; a++) {
-        const oa = act[a] * n;
-        let s = 0;
-        for (let i = 0; i < n; i++) s += w[i] * xs[oa + i];
-        H[a + 1] = s;
-        H[(a + 1) * k] = s;
-        for (let c = 0; c <= a; c++) {
-          const oc = act[c] * n;
-          let t = 0;
-          for (let i = 0; i < n; i++) t += w[i] * xs[oa + i] * xs[oc + i];
-          H[(a + 1) * k + c + 1] = t;
-          H[(c + 1) * k + a + 1] = t;
+      if (L === null) {
+        // Hessian [1, X_A]' W [1, X_A] / n at the current point; reused (chord Newton) while it keeps converging
+        for (let i = 0; i < n; i++) {
+          const m = this.mu(this.eta[i]);
+          Z[i] = Math.sqrt((this.family === "gaussian" ? 1 : Math.max(m * (1 - m), PMIN * (1 - PMIN))) / n);
         }
+        for (let a = 0; a < act.length; a++) {
+          const off = act[a] * n;
+          const row = (a + 1) * n;
+          for (let i = 0; i < n; i++) Z[row + i] = Z[i] * xs[off + i];
+        }
+        const H = new Float64Array(k * k);
+        for (let a = 0; a < k; a++) {
+          const ra = a * n;
+          for (let c = 0; c <= a; c++) {
+            const rc = c * n;
+            let t = 0;
+            for (let i = 0; i < n; i++) t += Z[ra + i] * Z[rc + i];
+            H[a * k + c] = t;
+            H[c * k + a] = t;
+          }
+        }
+        L = cholesky(H, k);
+        if (!L) return restore();
       }
-      const step = choleskySolve(H, g, k);
-      if (!step) return restore();
+      const step = cholSolve(L, g, k);
       let dec = 0;
-      for (let a = 0; a < k; a++) dec += step[a] * g[a]; // Newton decrement g' H^-1 g
+      for (let a = 0; a < k; a++) dec += step[a] * g[a]; // (approximate) Newton decrement g' H^-1 g
       if (!(dec >= 0)) return restore();
       if (dec < 1e-30 * Math.max(1, Math.abs(f))) break;
       let t = 1;
@@ -548,8 +550,16 @@ class Solver {
         }
         t /= 2;
       }
-      if (!accepted) break;
+      if (!accepted) {
+        if (it > 0 && this.family !== "gaussian") {
+          L = null; // stale Hessian: refresh once
+          continue;
+        }
+        break;
+      }
       if (dec < 1e-24 * Math.max(1, Math.abs(f))) break;
+      if (this.family !== "gaussian" && dec > 0.25 * lastDec) L = null; // slow chord convergence: refresh the Hessian
+      lastDec = dec;
     }
     // KKT on the inactive columns
     for (let i = 0; i < n; i++) res[i] = (y[i] - this.mu(this.eta[i])) / n;
@@ -564,8 +574,8 @@ class Solver {
   }
 }
 
-/** Solve H x = g for symmetric positive definite H (k x k, row-major). Returns null if not PD. */
-function choleskySolve(H: Float64Array, g: Float64Array, k: number): Float64Array | null {
+/** Cholesky factor L (lower, row-major) of a symmetric positive definite k x k matrix; null if not PD. */
+function cholesky(H: Float64Array, k: number): Float64Array | null {
   const L = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j <= i; j++) {
@@ -577,6 +587,11 @@ function choleskySolve(H: Float64Array, g: Float64Array, k: number): Float64Arra
       } else L[i * k + j] = s / L[j * k + j];
     }
   }
+  return L;
+}
+
+/** Solve L L' x = g. */
+function cholSolve(L: Float64Array, g: Float64Array, k: number): Float64Array {
   const z = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     let s = g[i];
