@@ -40,6 +40,12 @@ export const GLCM_EXTENDED_NAMES = [
 
 export const GLCM_NF = GLCM_HARALICK_NAMES.length + GLCM_EXTENDED_NAMES.length; // 25 values per direction
 
+/** IBSI codes of the per-direction values (Haralick then extended order); "" = no IBSI code (MCC). */
+export const GLCM_IBSI = [
+  "8ZQL", "ACUI", "NI2N", "UR99", "WF0Z", "ZGXS", "OEEB", "P6QZ", "TU9B", "D3YU", "NTRS", "R8DG", "JN9H", "",
+  "60VM", "QWB0", "DG8W", "7NFM", "AE86", "TF7R", "IB1Z", "NDRX", "1QCO", "E8JP", "GYBY",
+] as const;
+
 const EPS = 2.220446049250313e-16;
 const LN2 = Math.LN2;
 

@@ -194,18 +194,51 @@ export function regionGrow(
   }
   if (!(lower <= upper)) throw new RoiError(`region growing needs lower <= upper, got [${lower}, ${upper}]`);
   const conn = options.connectivity ?? 8;
-  // grid: 2 = candidate (within bounds), 0 = not; filled pixels become 1
-  const grid = new Uint8Array(rows * cols);
-  for (let i = 0; i < grid.length; i++) {
+  const out = new Uint8Array(rows * cols);
+  const ok = (i: number): boolean => {
+    if (out[i] !== 0) return false;
     const v = data[i];
-    grid[i] = v >= lower && v <= upper ? 2 : 0;
+    return v >= lower && v <= upper;
+  };
+  // scanline fill straight on the image values: only the region and its border are ever touched
+  let stack = new Int32Array(1024);
+  let sp = 0;
+  const start = row * cols + col;
+  if (!ok(start)) return { rows, cols, data: out };
+  stack[sp++] = start;
+  const ext = conn === 8 ? 1 : 0;
+  while (sp > 0) {
+    const idx = stack[--sp];
+    if (!ok(idx)) continue;
+    const r = (idx / cols) | 0;
+    const o = r * cols;
+    let c0 = idx - o;
+    let c1 = c0;
+    while (c0 > 0 && ok(o + c0 - 1)) c0--;
+    while (c1 < cols - 1 && ok(o + c1 + 1)) c1++;
+    out.fill(1, o + c0, o + c1 + 1);
+    const lo = Math.max(0, c0 - ext);
+    const hi = Math.min(cols - 1, c1 + ext);
+    for (let dr = -1; dr <= 1; dr += 2) {
+      const rr = r + dr;
+      if (rr < 0 || rr >= rows) continue;
+      const oo = rr * cols;
+      let c = lo;
+      while (c <= hi) {
+        if (ok(oo + c)) {
+          if (sp === stack.length) {
+            const s2 = new Int32Array(stack.length * 2);
+            s2.set(stack);
+            stack = s2;
+          }
+          stack[sp++] = oo + c;
+          while (c <= hi && ok(oo + c)) c++;
+        } else c++;
+      }
+    }
   }
-  const s = new Int32Array(1);
-  s[0] = row * cols + col;
-  floodFill(grid, rows, cols, s, 1, 2, 1, conn);
-  for (let i = 0; i < grid.length; i++) if (grid[i] === 2) grid[i] = 0;
-  const out: Mask2D = { rows, cols, data: grid };
-  return options.fillHoles ? fillHoles(out, conn) : out;
+  const res: Mask2D = { rows, cols, data: out };
+  return options.fillHoles ? fillHoles(res, conn) : res;
 }
 
 /**
