@@ -101,3 +101,26 @@ export function parseFormula(text: string): Formula {
   }
   return { response, terms, text };
 }
+
+/** The text of one term, as parseTerm reads it back. */
+export function formatTerm(t: Term): string {
+  switch (t.kind) {
+    case "plain":
+      return t.column;
+    case "factor":
+      return t.ref === undefined ? `factor(${t.column})` : `factor(${t.column}, ref=${t.ref})`;
+    case "log":
+      return t.offset === 0 ? `log(${t.column})` : `log(${t.column} + ${t.offset})`;
+    case "sqrt":
+      return `sqrt(${t.column})`;
+    case "rcs":
+      return `rcs(${t.column}, ${t.k})`;
+  }
+}
+
+/** Formula text, optionally keeping only the terms whose column is in `keep` (e.g. fastbw's kept factors). */
+export function formatFormula(f: Formula, keep?: string[]): string {
+  const terms = keep ? f.terms.filter((t) => keep.includes(t.column)) : f.terms;
+  if (terms.length === 0) throw new FormulaError("no terms left in the formula");
+  return `${f.response} ~ ${terms.map(formatTerm).join(" + ")}`;
+}

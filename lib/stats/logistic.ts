@@ -6,7 +6,7 @@
 import { cholesky, cholInverse, cholSolve, quadFormInv, subMatrix } from "./linalg.ts";
 import { midRanks } from "./rbase.ts";
 import { pchisqUpper, pnormTwoSided, qnorm } from "./distributions.ts";
-import { buildDesign, type Cell, type DataFrame, type Design, type DesignOptions, type DesignSpec } from "./design.ts";
+import { applyDesign, buildDesign, type Cell, type DataFrame, type Design, type DesignOptions, type DesignSpec } from "./design.ts";
 import type { Formula } from "./formula.ts";
 
 export interface LrmCore {
@@ -475,4 +475,18 @@ export function linearPredictorOf(model: Pick<LrmModel, "coefficients">, x: Arra
   let s = model.coefficients[0];
   for (let j = 0; j < x.length; j++) s += model.coefficients[j + 1] * x[j];
   return s;
+}
+
+/** Linear predictor and probability for every row of new data (the fitted design re-applied; missing values throw). */
+export function predictLrm(model: Pick<LrmModel, "spec" | "coefficients">, df: DataFrame, rows?: number[]): { lp: number[]; probability: number[] } {
+  const X = applyDesign(model.spec, df, rows);
+  const p = model.spec.colnames.length;
+  const n = p === 0 ? (rows ?? Array.from({ length: df.nrow })).length : X.length / p;
+  const lp: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = model.coefficients[0];
+    for (let j = 0; j < p; j++) s += model.coefficients[j + 1] * X[i * p + j];
+    lp.push(s);
+  }
+  return { lp, probability: lp.map(plogisStable) };
 }

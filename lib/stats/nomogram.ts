@@ -85,6 +85,7 @@ export function nomogram(model: LrmModel): Nomogram {
     }
     axes.push({ variable: t.name, values, xbeta, points: [], categorical, monotone: categorical || up || down });
   }
+  if (axes.length === 0) throw new RangeError("the model has no predictors left, so there is no nomogram to draw");
   let widest = 0;
   for (const a of axes) widest = Math.max(widest, maxX[a.variable] - minX[a.variable]);
   const sc = 100 / widest; // sc = maxscale / max(range of Xbeta)

@@ -94,9 +94,18 @@ export function table1(df: DataFrame, groupCol: string, vars: string[], options:
         warnings.push(`${v}: a single level; no test`);
       } else {
         const cs = chisqTest(counts);
+        let fisherP: number | null = null;
         if (cs.expected.some((r) => r.some((e) => e < 5))) {
+          try {
+            fisherP = fisherTest(counts).pValue;
+          } catch (e) {
+            // too many tables for exhaustive enumeration (no network algorithm here): fall back, say so
+            warnings.push(`${v}: expected counts < 5 but ${(e as Error).message}; chi-square reported instead`);
+          }
+        }
+        if (fisherP !== null) {
           test = "fisher";
-          p = fisherTest(counts).pValue;
+          p = fisherP;
         } else {
           statistic = cs.statistic;
           p = cs.pValue;

@@ -2,8 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decisionCurve, defaultThresholds } from "../../../lib/stats/dca.ts";
-import { lrm } from "../../../lib/stats/logistic.ts";
-import { applyDesign } from "../../../lib/stats/design.ts";
+import { lrm, predictLrm } from "../../../lib/stats/logistic.ts";
 import { fixture, rotterdam, allAbsClose } from "./lrm-helpers.ts";
 
 const D = fixture("rotterdam_dca.json");
@@ -34,13 +33,7 @@ for (const key of ["main", "spline"] as const) {
   test(`dca ${key}: end to end from our own fit`, () => {
     const { train, test: te } = rotterdam();
     const m = lrm(train, L.models[key].formula);
-    const X = applyDesign(m.spec, te);
-    const p = m.spec.colnames.length;
-    const prob = Array.from({ length: te.nrow }, (_, i) => {
-      let s = m.coefficients[0];
-      for (let j = 0; j < p; j++) s += m.coefficients[j + 1] * X[i * p + j];
-      return 1 / (1 + Math.exp(-s));
-    });
+    const prob = predictLrm(m, te).probability;
     const d = decisionCurve(prob, te.columns.aln as number[]);
     assert.deepEqual(d.tp, D.models[key].tp);
     assert.deepEqual(d.fp, D.models[key].fp);

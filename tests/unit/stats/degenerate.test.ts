@@ -87,3 +87,11 @@ test("formula parsing: rms names, ref levels, transformations and clear errors",
   assert.throws(() => buildDesign(df, "y ~ nope"), /column "nope" is missing/);
   assert.throws(() => buildDesign({ nrow: 2, columns: { y: [0, 2], a: [1, 2] } }, "y ~ a"), /must be 0\/1/);
 });
+
+test("formatFormula round-trips and keeps fastbw's factors (refit formula)", async () => {
+  const { formatFormula } = await import("../../../lib/stats/formula.ts");
+  const text = "aln ~ rcs(age, 3) + meno + factor(size, ref=T2) + grade + er + log(pgr + 1)";
+  assert.equal(formatFormula(parseFormula(text)), text);
+  assert.equal(formatFormula(parseFormula(text), ["meno", "size", "er", "pgr"]), "aln ~ meno + factor(size, ref=T2) + er + log(pgr + 1)");
+  assert.throws(() => formatFormula(parseFormula(text), []), FormulaError);
+});
