@@ -12,7 +12,8 @@ export class JpegError extends Error {
   override name = "JpegError";
 }
 
-type Huffman = { maxcode: Int32Array; valptr: Int32Array; mincode: Int32Array; values: Uint8Array };
+type Huffman = { maxcode: Int32Array; valptr: Int32Array; mincode: Int32Array; values: Uint8Array; lut: Uint16Array };
+const LUT_BITS = 9; // codes up to 9 bits resolve with one table look-up: (length << 8) | symbol
 type Component = {
   id: number;
   h: number;
@@ -62,7 +63,16 @@ function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
     code <<= 1;
   }
   maxcode[17] = 0x7fffffff;
-  return { maxcode, valptr, mincode, values };
+  const lut = new Uint16Array(1 << LUT_BITS);
+  for (let len = 1; len <= LUT_BITS; len++) {
+    for (let i = 0; i < counts[len - 1]; i++) {
+      const code = mincode[len] + i;
+      const sym = values[valptr[len] + i] ?? 0;
+      const shift = LUT_BITS - len;
+      for (let f = 0; f < 1 << shift; f++) lut[(code << shift) | f] = (len << 8) | sym;
+    }
+  }
+  return { maxcode, valptr, mincode, values, lut };
 }
 
 /** Decode one JPEG (SOF0/SOF1) codestream. Throws JpegError on anything malformed or unsupported. */
@@ -237,49 +247,52 @@ function decodeScan(
   restartInterval: number,
 ): number {
   let pos = start;
-  let bitBuf = 0;
-  let bitCnt = 0;
+  // bit accumulator: the low `nbits` bits of `acc` are unread, most significant first
+  let acc = 0;
+  let nbits = 0;
   let hitMarker = false;
-  const readBit = (): number => {
-    if (bitCnt === 0) {
-      if (hitMarker || pos >= buf.length) {
-        // past the end of entropy data: feed zeros (as libjpeg does) so corrupt data cannot loop
-        bitBuf = 0;
-        bitCnt = 8;
-      } else {
-        let b = buf[pos];
+  const fill = () => {
+    while (nbits <= 24) {
+      let b = 0;
+      if (!hitMarker && pos < buf.length) {
+        b = buf[pos];
         if (b === 0xff) {
           const nb = pos + 1 < buf.length ? buf[pos + 1] : 0xd9;
-          if (nb === 0) {
-            pos += 2;
-          } else {
-            hitMarker = true;
+          if (nb === 0) pos += 2; // stuffed zero byte
+          else {
+            hitMarker = true; // a marker ends the entropy data: feed zeros (as libjpeg does), never loop
             b = 0;
           }
         } else pos++;
-        bitBuf = b;
-        bitCnt = 8;
       }
+      acc = ((acc << 8) | b) >>> 0;
+      nbits += 8;
     }
-    bitCnt--;
-    return (bitBuf >> bitCnt) & 1;
   };
   const receive = (n: number): number => {
-    let v = 0;
-    for (let i = 0; i < n; i++) v = (v << 1) | readBit();
-    return v;
+    if (n === 0) return 0;
+    if (nbits < n) fill();
+    nbits -= n;
+    return (acc >>> nbits) & ((1 << n) - 1);
   };
   const extend = (v: number, t: number) => (t === 0 ? 0 : v < 1 << (t - 1) ? v - (1 << t) + 1 : v); // T.81 F.2.2.1 EXTEND
   const decodeHuff = (h: Huffman): number => {
-    let code = readBit();
-    let len = 1;
-    while (code > h.maxcode[len]) {
-      code = (code << 1) | readBit();
-      len++;
-      if (len > 16) return 0; // invalid code: treat as 0 (corrupt data)
+    if (nbits < 16) fill();
+    const e = h.lut[(acc >>> (nbits - LUT_BITS)) & ((1 << LUT_BITS) - 1)];
+    if (e !== 0) {
+      nbits -= e >> 8;
+      return e & 255;
     }
-    const idx = h.valptr[len] + code - h.mincode[len];
-    return idx < h.values.length ? h.values[idx] : 0;
+    for (let len = LUT_BITS + 1; len <= 16; len++) {
+      const code = (acc >>> (nbits - len)) & ((1 << len) - 1);
+      if (code <= h.maxcode[len]) {
+        nbits -= len;
+        const idx = h.valptr[len] + code - h.mincode[len];
+        return idx < h.values.length ? h.values[idx] : 0;
+      }
+    }
+    nbits -= 16; // invalid code (corrupt data): consume and carry on
+    return 0;
   };
   const decodeBlock = (c: Component, offset: number) => {
     const t = decodeHuff(c.dcTable!);
@@ -330,7 +343,8 @@ function decodeScan(
     }
     if (mcu >= totalMcus) break;
     // restart: discard remaining bits, find the RSTn marker, reset predictors
-    bitCnt = 0;
+    acc = 0;
+    nbits = 0;
     hitMarker = false;
     while (pos + 1 < buf.length && !(buf[pos] === 0xff && buf[pos + 1] >= 0xd0 && buf[pos + 1] <= 0xd7)) {
       if (buf[pos] === 0xff && buf[pos + 1] !== 0 && buf[pos + 1] !== 0xff) break; // other marker: corrupt, stop searching
