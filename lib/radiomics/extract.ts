@@ -3,7 +3,7 @@
 // to a multiple of 4); no full-image float copies. Buffers are module-level and reused between calls (grown on
 // demand); `releaseWorkspace()` drops them. Synchronous and single-threaded, so sharing the workspace is safe.
 import type { Image2D, Mask2D } from "../image/types.ts";
-import { DiscretisationError, MAX_LEVELS, type Discretisation } from "./discretise.ts";
+import { MAX_LEVELS, type Discretisation } from "./discretise.ts";
 import { firstOrderFeatures, waveletFirstOrderFromMoments, FIRSTORDER_NAMES, WAVELET_FIRSTORDER_NAMES } from "./firstorder.ts";
 import { shape2DFeatures, SHAPE2D_NAMES } from "./shape2d.ts";
 import { glcmAggregate, glcmCountBuffer, glcmDirectionsFromCounts, GLCM_EXTENDED_NAMES, GLCM_HARALICK_NAMES } from "./glcm.ts";
@@ -51,6 +51,7 @@ export type ExtractSettings = {
   glcm: string;
   wavelet: { name: "coif1"; levels: 2; start_level: 0; margin_px: 8; pad: string; box: [number, number, number, number] };
   roi_pixels: number;
+  /** [first row, last row + 1, first col, last col + 1] (end-exclusive, as the reference JSON) */
   roi_bbox_rows_cols: [number, number, number, number];
 };
 
@@ -398,7 +399,7 @@ export function extract(image: Image2D, mask: Mask2D, opts: ExtractOptions): Ext
       box: [box.r0, box.c0, box.h, box.w],
     },
     roi_pixels: n,
-    roi_bbox_rows_cols: [rowMin, rowMax, colMin, colMax],
+    roi_bbox_rows_cols: [rowMin, rowMax + 1, colMin, colMax + 1],
   };
   return { set, settings, features };
 }

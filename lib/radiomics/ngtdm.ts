@@ -28,21 +28,45 @@ export function ngtdmFeatures(lv: Uint16Array, stride: number, idx: Int32Array, 
     let cnt = 0;
     let sum = 0;
     let v = lv[up - 1];
-    if (v) (cnt++, (sum += v));
+    if (v) {
+      cnt++;
+      sum += v;
+    }
     v = lv[up];
-    if (v) (cnt++, (sum += v));
+    if (v) {
+      cnt++;
+      sum += v;
+    }
     v = lv[up + 1];
-    if (v) (cnt++, (sum += v));
+    if (v) {
+      cnt++;
+      sum += v;
+    }
     v = lv[p - 1];
-    if (v) (cnt++, (sum += v));
+    if (v) {
+      cnt++;
+      sum += v;
+    }
     v = lv[p + 1];
-    if (v) (cnt++, (sum += v));
+    if (v) {
+      cnt++;
+      sum += v;
+    }
     v = lv[dn - 1];
-    if (v) (cnt++, (sum += v));
+    if (v) {
+      cnt++;
+      sum += v;
+    }
     v = lv[dn];
-    if (v) (cnt++, (sum += v));
+    if (v) {
+      cnt++;
+      sum += v;
+    }
     v = lv[dn + 1];
-    if (v) (cnt++, (sum += v));
+    if (v) {
+      cnt++;
+      sum += v;
+    }
     if (cnt === 0) continue; // IBSI: pixels without ROI neighbours are left out
     s[a] += Math.abs(a - sum / cnt); // s_i = sum |i - mean neighbour level|
     ni[a]++;
