@@ -7,6 +7,7 @@ import { qnorm as _q } from "../stats/distributions.ts";
 import type { Nomogram } from "../stats/nomogram.ts";
 
 export type { Nomogram, NomogramAxis } from "../stats/nomogram.ts";
+export { nomogram } from "../stats/nomogram.ts";
 
 export interface PatientPrediction {
   linearPredictor: number;

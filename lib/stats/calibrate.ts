@@ -3,7 +3,7 @@
 import { validateAndCalibrate, emax, type BootstrapOptions, type CalibrateResult } from "./validate.ts";
 import { lrmFitCore, lrmStats, somers2, type LrmModel } from "./logistic.ts";
 import { lowess } from "./clowess.ts";
-import { approx, quantile7 } from "./rbase.ts";
+import { approx, maxOf, quantile7 } from "./rbase.ts";
 
 export type { CalibrateResult } from "./validate.ts";
 
@@ -65,7 +65,7 @@ export function calibrationStats(p: ArrayLike<number>, y: ArrayLike<number>): Ca
     r2: st.R2,
     eavg: er.reduce((a, b) => a + b, 0) / er.length,
     e90: quantile7(er, [0.9])[0],
-    emax: Math.max(...er),
+    emax: maxOf(er),
     emaxLogistic: emax(fit.coef[0], fit.coef[1]),
   };
 }

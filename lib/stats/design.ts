@@ -3,7 +3,7 @@
 // knots placed as Hmisc::rcspline.eval. The fitted spec can be re-applied to new data (prediction).
 import type { CsvTable } from "../data/csv.ts";
 import { parseFormula, type Formula, type Term } from "./formula.ts";
-import { quantile7Sorted, seqLength } from "./rbase.ts";
+import { maxOf, minOf, quantile7Sorted, seqLength } from "./rbase.ts";
 
 export type Cell = number | string | null;
 
@@ -111,18 +111,18 @@ export function rcsKnots(values: ArrayLike<number>, nk: number): { knots: number
     const counts = new Map<number, number>();
     for (const v of xx) counts.set(v, (counts.get(v) ?? 0) + 1);
     const f = xu.map((v) => counts.get(v)! / n);
-    const interiorMax = Math.max(...f.slice(1, -1));
+    const interiorMax = maxOf(f.slice(1, -1));
     if (interiorMax < 0.05) {
       if (f[0] >= 0.05) {
         const mn = xu[0];
-        firstknot = [Math.min(...xx.filter((v) => v > mn))];
+        firstknot = [minOf(xx.filter((v) => v > mn))];
         xx = xx.filter((v) => v > firstknot[0]);
         nke--;
         overrideFirst = true;
       }
       if (f[f.length - 1] >= 0.05) {
-        const mx = Math.max(...xx);
-        lastknot = [Math.max(...xx.filter((v) => v < mx))];
+        const mx = maxOf(xx);
+        lastknot = [maxOf(xx.filter((v) => v < mx))];
         xx = xx.filter((v) => v < lastknot[0]);
         nke--;
         overrideLast = true;

@@ -3,7 +3,7 @@
 // contributions (predict type = "terms"), sc = 100 / widest Xbeta range, points, Intercept_info,
 // total-points ticks, lp_at = pretty(range(training lp), 10), probability ticks positioned by R's
 // 1000-point linear interpolation (and by the exact qlogis, for comparison).
-import { pretty, seqLength, approx, plogis, qlogis } from "./rbase.ts";
+import { pretty, seqLength, approx, plogis, qlogis, minOf, maxOf } from "./rbase.ts";
 import { termContribution, type Cell, type DesignSpec } from "./design.ts";
 import type { LrmModel } from "./logistic.ts";
 
@@ -70,11 +70,11 @@ export function nomogram(model: LrmModel): Nomogram {
     const { values, categorical } = axisValues(t, raw);
     if (!t.levels) {
       const nums = raw.filter((v): v is number => typeof v === "number");
-      ranges[t.name] = [Math.min(...nums), Math.max(...nums)];
+      ranges[t.name] = [minOf(nums), maxOf(nums)];
     }
     const xbeta = values.map((v) => termContribution(t, v, beta));
-    const mn = Math.min(...xbeta);
-    const mx = Math.max(...xbeta);
+    const mn = minOf(xbeta);
+    const mx = maxOf(xbeta);
     minX[t.name] = mn;
     maxX[t.name] = mx;
     let up = true;
@@ -96,8 +96,8 @@ export function nomogram(model: LrmModel): Nomogram {
   let maxLp = -Infinity;
   for (const l of lpAt) maxLp = Math.max(maxLp, l - intercept);
   const totalPointsAxis = pretty([0, Math.max(100, sc * maxLp)], 10);
-  const lpMin = Math.min(...lpAt);
-  const lpMax = Math.max(...lpAt);
+  const lpMin = minOf(lpAt);
+  const lpMax = maxOf(lpAt);
   const pLo = plogis(lpMin);
   const pHi = plogis(lpMax);
   const probability = pretty([pLo, pHi], 10).filter((p) => p >= pLo && p <= pHi);

@@ -204,3 +204,16 @@ export function plogis(x: number): number {
 export function qlogis(p: number): number {
   return Math.log(p / (1 - p));
 }
+
+/** min of an array without spreading it into arguments (safe for any length); NaN-free input assumed */
+export function minOf(x: ArrayLike<number>): number {
+  let m = Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i] < m) m = x[i];
+  return m;
+}
+
+export function maxOf(x: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i] > m) m = x[i];
+  return m;
+}

@@ -13,9 +13,10 @@ export interface Table1Variable {
   /** continuous: {group: {n, mean, sd, median, q1, q3}}; categorical: {group: {level: {n, percent}}} */
   summary_by_group: Record<string, ContinuousSummary> | Record<string, Record<string, { n: number; percent: number }>>;
   test: Table1Test;
-  /** t, W, X2, or null for Fisher */
+  /** t, W, X2, or null for Fisher (or when no test is possible) */
   statistic: number | null;
-  p_value: number;
+  /** null when no test is possible (a single level, a group with < 2 values, ...) */
+  p_value: number | null;
   df?: number;
   /** Welch: CI of the difference (first group - second) */
   conf_int?: [number, number];
@@ -24,7 +25,8 @@ export interface Table1Variable {
   /** categorical: counts[level][group] */
   counts?: number[][];
   levels?: string[];
-  spearman: { rho: number; p_value: number; S: number };
+  /** null values when undefined (a constant variable) */
+  spearman: { rho: number | null; p_value: number | null; S: number | null };
   n: number;
 }
 
@@ -46,8 +48,9 @@ function sortedLevels(vals: Cell[]): { labels: string[]; numeric: boolean } {
 }
 
 export function summarizeContinuous(x: number[]): ContinuousSummary {
+  if (x.length === 0) return { n: 0, mean: null, sd: null, median: null, q1: null, q3: null };
   const [q1, median, q3] = quantile7(x, [0.25, 0.5, 0.75]);
-  return { n: x.length, mean: meanR(x), sd: Math.sqrt(varianceR(x)), median, q1, q3 };
+  return { n: x.length, mean: meanR(x), sd: x.length > 1 ? Math.sqrt(varianceR(x)) : null, median, q1, q3 };
 }
 
 export interface Table1Options {
@@ -75,8 +78,15 @@ export function table1(df: DataFrame, groupCol: string, vars: string[], options:
     const categorical = !lev.numeric || lev.labels.length <= 10;
     // Spearman: text coded 1..k in level order; group coded by its sorted position
     const xs = lev.numeric ? (vals as number[]) : vals.map((x) => lev.labels.indexOf(String(x)) + 1);
-    const sp = spearman(xs, g);
-    const spOut = { rho: sp.rho, p_value: sp.pValue, S: sp.S };
+    const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    let spOut: Table1Variable["spearman"] = { rho: null, p_value: null, S: null };
+    try {
+      const sp = spearman(xs, g);
+      spOut = { rho: num(sp.rho), p_value: num(sp.pValue), S: num(sp.S) };
+    } catch (e) {
+      warnings.push(`${v}: Spearman not computed (${(e as Error).message})`);
+    }
+    if (spOut.rho === null) warnings.push(`${v}: Spearman correlation undefined (a constant variable)`);
     if (categorical) {
       const counts = lev.labels.map(() => groups.map(() => 0));
       vals.forEach((x, i) => counts[lev.labels.indexOf(String(x))][g[i]]++);
@@ -88,7 +98,7 @@ export function table1(df: DataFrame, groupCol: string, vars: string[], options:
       });
       let test: Table1Test = "chisq";
       let statistic: number | null = null;
-      let p = NaN;
+      let p: number | null = null;
       let dfv: number | undefined;
       if (lev.labels.length < 2) {
         warnings.push(`${v}: a single level; no test`);
@@ -117,13 +127,20 @@ export function table1(df: DataFrame, groupCol: string, vars: string[], options:
       const byG = groups.map((_, j) => (vals as number[]).filter((_, i) => g[i] === j));
       const summary: Record<string, ContinuousSummary> = {};
       groups.forEach((gr, j) => (summary[gr] = summarizeContinuous(byG[j])));
-      if (options.nonnormal?.includes(v)) {
-        const mw = mannWhitney(byG[0], byG[1]);
-        variables[v] = { type: "continuous", summary_by_group: summary, test: "mann_whitney", statistic: mw.W, p_value: mw.pValue, p_value_no_correction: mw.pValueNoCorrection, spearman: spOut, n: rows.length };
-      } else {
-        const wt = welchTTest(byG[0], byG[1]);
-        variables[v] = { type: "continuous", summary_by_group: summary, test: "welch_t", statistic: wt.t, p_value: wt.pValue, df: wt.df, conf_int: wt.confInt, spearman: spOut, n: rows.length };
+      const base = { type: "continuous" as const, summary_by_group: summary, spearman: spOut, n: rows.length };
+      try {
+        if (options.nonnormal?.includes(v)) {
+          const mw = mannWhitney(byG[0], byG[1]);
+          variables[v] = { ...base, test: "mann_whitney", statistic: mw.W, p_value: num(mw.pValue), p_value_no_correction: mw.pValueNoCorrection };
+        } else {
+          const wt = welchTTest(byG[0], byG[1]);
+          variables[v] = { ...base, test: "welch_t", statistic: num(wt.t), p_value: num(wt.pValue), df: wt.df, conf_int: wt.confInt };
+        }
+      } catch (e) {
+        warnings.push(`${v}: no test (${(e as Error).message})`);
+        variables[v] = { ...base, test: options.nonnormal?.includes(v) ? "mann_whitney" : "welch_t", statistic: null, p_value: null };
       }
+      if (variables[v].p_value === null && !warnings.some((w) => w.startsWith(`${v}: no test`))) warnings.push(`${v}: the test is undefined (no variation within the groups)`);
     }
   }
   const nBy = groups.map((gr) => gAll.filter((x) => x !== null && String(x) === gr).length);

@@ -206,11 +206,13 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): SpearmanRe
 
 export interface ContinuousSummary {
   n: number;
-  mean: number;
-  sd: number;
-  median: number;
-  q1: number;
-  q3: number;
+  /** null for an empty group */
+  mean: number | null;
+  /** null when n < 2 */
+  sd: number | null;
+  median: number | null;
+  q1: number | null;
+  q3: number | null;
 }
 
 export { mean as meanR, variance as varianceR };

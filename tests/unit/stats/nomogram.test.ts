@@ -94,6 +94,11 @@ for (const key of ["main", "spline"] as const) {
       absClose(p.ci95[1], 1 / (1 + Math.exp(-(lp + z * se))), 1e-9, `row ${i} CI high`);
       assert.deepEqual(p.outOfRange, []);
     }
+    // the nomogram is plain JSON (stored in the model artefact): predictions survive a round trip
+    const stored = JSON.parse(JSON.stringify(nm));
+    const v0: Record<string, Cell> = {};
+    for (const c of VARS) v0[c] = train.columns[c][0];
+    assert.deepEqual(predictPatient(stored, v0), predictPatient(nm, v0));
     const out = predictPatient(nm, { age: 99, meno: 1, size: "T2", grade: 3, er: 10, pgr: 10 });
     assert.deepEqual(out.outOfRange, ["age"]);
     assert.throws(() => predictPatient(nm, { age: 50, meno: 1, size: "T9", grade: 3, er: 10, pgr: 10 }), /not one of the levels/);

@@ -18,7 +18,7 @@ function checkTable(r: ReturnType<typeof table1>, F: typeof T.table1_train_by_al
   assert.equal(a.test, "welch_t");
   relClose(a.statistic!, E.t, 1e-10, "t");
   relClose(a.df!, E.df, 1e-10, "df");
-  relClose(a.p_value, E.p_value, 1e-8, "t p");
+  relClose(a.p_value!, E.p_value, 1e-8, "t p");
   allRelClose(a.conf_int!, E.conf_int_diff, 1e-10, "CI");
   const s = a.summary_by_group as Record<string, { mean: number; sd: number }>;
   F.group_levels.forEach((g: string, j: number) => {
@@ -33,7 +33,7 @@ function checkTable(r: ReturnType<typeof table1>, F: typeof T.table1_train_by_al
     assert.deepEqual(got.counts, C.counts);
     relClose(got.statistic!, C.statistic, 1e-10, `${v} X2`);
     assert.equal(got.df, C.df);
-    relClose(got.p_value, C.p_value, 1e-8, `${v} p`);
+    relClose(got.p_value!, C.p_value, 1e-8, `${v} p`);
     const pc = got.summary_by_group as Record<string, Record<string, { percent: number }>>;
     C.levels.forEach((l: string, i: number) => C.groups.forEach((g: string, j: number) => relClose(pc[g][l].percent, C.column_percent[i][j], 1e-12, `${v} %`)));
   }
@@ -42,7 +42,7 @@ function checkTable(r: ReturnType<typeof table1>, F: typeof T.table1_train_by_al
     const got = r.variables[v];
     assert.equal(got.test, "mann_whitney");
     assert.equal(got.statistic, M.W);
-    relClose(got.p_value, M.p_value_continuity_corrected, 1e-8, `${v} p`);
+    relClose(got.p_value!, M.p_value_continuity_corrected, 1e-8, `${v} p`);
     relClose(got.p_value_no_correction!, M.p_value_no_correction, 1e-8, `${v} p (no correction)`);
     const s2 = got.summary_by_group as Record<string, { q1: number; median: number; q3: number }>;
     F.group_levels.forEach((g: string) => assert.deepEqual([s2[g].q1, s2[g].median, s2[g].q3], M.quartiles_by_group[g]));
@@ -53,9 +53,9 @@ test("table1: training rows by aln (Welch t, chi-square, Mann–Whitney, summari
   const r = table1(rotterdam().train, "aln", VARS, { nonnormal: ["er", "pgr"] });
   checkTable(r, T.table1_train_by_aln, VARS);
   for (const v of VARS) {
-    relClose(r.variables[v].spearman.rho, T.spearman_train[v].rho, 1e-10, `${v} rho`);
-    relClose(r.variables[v].spearman.S, T.spearman_train[v].S, 1e-10, `${v} S`);
-    relClose(r.variables[v].spearman.p_value, T.spearman_train[v].p_value, 1e-8, `${v} Spearman p`);
+    relClose(r.variables[v].spearman.rho!, T.spearman_train[v].rho, 1e-10, `${v} rho`);
+    relClose(r.variables[v].spearman.S!, T.spearman_train[v].S, 1e-10, `${v} S`);
+    relClose(r.variables[v].spearman.p_value!, T.spearman_train[v].p_value, 1e-8, `${v} Spearman p`);
   }
 });
 
@@ -108,8 +108,17 @@ test("table1 uses Fisher when an expected count is < 5, and input checks", () =>
   const r = table1(df, "g", ["x"]);
   assert.equal(r.variables.x.test, "fisher");
   assert.equal(r.variables.x.statistic, null);
-  relClose(r.variables.x.p_value, fisherTest([[5, 1], [1, 5]]).pValue, 1e-12, "fisher p");
+  relClose(r.variables.x.p_value!, fisherTest([[5, 1], [1, 5]]).pValue, 1e-12, "fisher p");
   assert.throws(() => table1({ nrow: 3, columns: { g: [0, 1, 2], x: [1, 2, 3] } }, "g", ["x"]), /exactly 2 groups/);
+  // degenerate variables give null (never NaN) with a warning
+  const n = 24;
+  const d2 = { nrow: n, columns: { g: Array.from({ length: n }, (_, i) => i % 2), k: Array.from({ length: n }, () => 7), one: Array.from({ length: n }, (_, i) => (i === 0 ? 1.5 : 2 + i * 0.1 + (i % 2 ? 0 : 50))) } };
+  d2.columns.one = d2.columns.one.map((v, i) => (i % 2 === 1 && i > 1 ? null : v)) as number[];
+  const r2 = table1(d2, "g", ["k", "one"]);
+  assert.equal(r2.variables.k.spearman.rho, null);
+  assert.equal(r2.variables.one.p_value, null);
+  assert.ok(r2.warnings.some((w) => w.startsWith("k:")) && r2.warnings.some((w) => w.startsWith("one:")));
+  assert.ok(!JSON.stringify(r2).includes("NaN"));
   assert.throws(() => chisqTest([[1, 2]]), /2 x 2/);
   assert.throws(() => welchTTest([1], [2, 3]), /at least 2/);
 });
