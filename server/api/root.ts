@@ -7,6 +7,10 @@ import { radscoreRouter } from "./routers/radscore.ts";
 import { roisRouter } from "./routers/rois.ts";
 import { healthRouter } from "./routers/health.ts";
 import { jobsRouter } from "./routers/jobs.ts";
+import { predictionsRouter } from "./routers/predictions.ts";
+import { meetingsRouter } from "./routers/meetings.ts";
+import { baselinesRouter } from "./routers/baselines.ts";
+import { reportsRouter } from "./routers/reports.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -18,6 +22,10 @@ export const appRouter = createTRPCRouter({
   images: imagesRouter,
   rois: roisRouter,
   radscore: radscoreRouter,
+  predictions: predictionsRouter,
+  meetings: meetingsRouter,
+  baselines: baselinesRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,12 +3,13 @@
 // function the browser runs for what-if) and case access rules shared by the predictions, meetings and
 // reports routers.
 import { TRPCError } from "@trpc/server";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { parseArtefact, ArtefactSchemaError, type ModelArtefact, type Performance } from "../../lib/model/artefact.ts";
 import { verifyArtefact, ArtefactHashMismatchError } from "../../lib/model/hash.ts";
-import { predict, radscore as computeRadscore, PredictionInputError, type PredictResult } from "../../lib/model/predict.ts";
+import { predict, PredictionInputError, type PredictResult } from "../../lib/model/predict.ts";
 import type { Db } from "../db/index.ts";
-import { cases, featureVectors, images, meetingCases, modelVersions, predictions, rois } from "../db/schema.ts";
+import { cases, modelVersions, predictions, radscores } from "../db/schema.ts";
+import { requireCase } from "../api/routers/cases.ts";
 import type { SessionUser } from "../auth/roles.ts";
 import { getActiveModel, ModelStoreError } from "./model-store.ts";
 import { FACTOR_LABELS, type ClinicalFactors } from "./predict-inputs.ts";
@@ -108,11 +109,11 @@ export interface PerfSummary {
   auc: number;
   aucCi: [number, number];
   threshold: number;
-  acc: number;
-  tpr: number;
-  tnr: number;
-  npv: number;
-  ci: { acc: [number, number]; tpr: [number, number]; tnr: [number, number]; npv: [number, number] };
+  acc: number | null;
+  tpr: number | null;
+  tnr: number | null;
+  npv: number | null;
+  ci: { acc: [number, number] | null; tpr: [number, number] | null; tnr: [number, number] | null; npv: [number, number] | null };
 }
 
 const perf = (p: Performance): PerfSummary => ({
@@ -224,21 +225,10 @@ export function operatingPoint(op: ClientModel["operating"], threshold: number):
 
 export type CaseRow = typeof cases.$inferSelect;
 
-/** A case the user may see: surgeons their own (or shared with them) cases; board members cases on a meeting;
- *  admins none (they administer models, not patients). NOT_FOUND otherwise (no existence leak). */
+/** Case access as part 1 defines it (routers/cases.ts requireCase): surgeons their own (read: also shared)
+ *  cases, board members cases on a meeting (read only), admins none; NOT_FOUND otherwise. */
 export async function caseForUser(db: Db, user: SessionUser, caseId: string, mode: "read" | "write" = "read"): Promise<CaseRow> {
-  const [c] = await db.select().from(cases).where(eq(cases.id, caseId));
-  const notFound = new TRPCError({ code: "NOT_FOUND", message: "No such case." });
-  if (!c) throw notFound;
-  if (user.role === "surgeon") {
-    if (c.ownerId === user.id || c.sharedWith.includes(user.id)) return c;
-    throw notFound;
-  }
-  if (user.role === "board" && mode === "read") {
-    const on = await db.select({ m: meetingCases.meetingId }).from(meetingCases).where(eq(meetingCases.caseId, caseId)).limit(1);
-    if (on.length) return c;
-  }
-  throw notFound;
+  return requireCase(db, user, caseId, mode);
 }
 
 // ---------------------------------------------------------------------------------------------------- Rad-score
@@ -247,37 +237,29 @@ export interface CaseRadscore {
   radscore: number | null;
   /** why there is none */
   reason: string | null;
+  /** selected features outside the training range */
   outOfRange: string[];
-  views: string[];
+  radscoreId: string | null;
+  computedAt: string | null;
 }
 
-/** The case's Rad-score under a model: the latest stored feature vector of the model's feature set for each
- *  view the model uses (ROI of that view), combined as the model says ("single" view, or the "mean" of the
- *  views' feature values), through lib/model radscore(). */
-export async function caseRadscore(db: Db, caseId: string, a: ModelArtefact): Promise<CaseRadscore> {
-  const wanted = a.views.views;
-  const rows = await db
-    .select({ view: images.view, features: featureVectors.features, setName: featureVectors.setName, at: featureVectors.createdAt })
-    .from(featureVectors)
-    .innerJoin(images, eq(images.id, featureVectors.imageId))
-    .innerJoin(rois, eq(rois.id, featureVectors.roiId))
-    .where(and(eq(images.caseId, caseId), eq(featureVectors.setName, a.featureSet.name), inArray(images.view, wanted as ("CC" | "MLO")[])))
-    .orderBy(desc(featureVectors.createdAt));
-  const byView = new Map<string, Record<string, number>>();
-  for (const r of rows) if (r.view && !byView.has(r.view)) byView.set(r.view, r.features as Record<string, number>);
-  const missing = wanted.filter((v) => !byView.has(v));
-  if (missing.length)
-    return { radscore: null, reason: `No ${a.featureSet.name} features for the ${missing.join(" and ")} view yet: outline the tumour and compute the Rad-score first.`, outOfRange: [], views: [] };
-  const vecs = wanted.map((v) => byView.get(v)!);
-  const combined: Record<string, number> = {};
-  for (const f of a.lasso.features) combined[f] = vecs.reduce((s, v) => s + Number(v[f]), 0) / vecs.length; // mean over views ("single": the one view)
-  try {
-    const r = computeRadscore(a, combined);
-    return { radscore: r.radscore, reason: null, outOfRange: r.outOfRange, views: wanted };
-  } catch (e) {
-    if (e instanceof PredictionInputError) return { radscore: null, reason: e.message, outOfRange: [], views: [] };
-    throw e;
-  }
+/** The case's latest Rad-score computed with model version `versionId` (part 1's "Compute Rad-score" stores it
+ *  in `radscores`); a Rad-score of another version is not used (its features and coefficients differ). */
+export async function caseRadscore(db: Db, caseId: string, versionId: string): Promise<CaseRadscore> {
+  const rows = await db.select().from(radscores).where(eq(radscores.caseId, caseId)).orderBy(desc(radscores.createdAt));
+  const mine = rows.find((r) => r.modelVersionId === versionId);
+  if (!mine)
+    return {
+      radscore: null,
+      reason: rows.length
+        ? "The case's Rad-score was computed with another model version: compute it again with the active model."
+        : "The case has no Rad-score yet: outline the tumour and press \"Compute Rad-score\" first.",
+      outOfRange: [],
+      radscoreId: null,
+      computedAt: null,
+    };
+  const oor = ((mine.detail as { outOfRange?: { feature: string }[] }).outOfRange ?? []).map((o) => o.feature);
+  return { radscore: mine.value, reason: null, outOfRange: oor, radscoreId: mine.id, computedAt: mine.createdAt.toISOString() };
 }
 
 // ---------------------------------------------------------------------------------------------------- predict

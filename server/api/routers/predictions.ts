@@ -70,11 +70,11 @@ export const predictionsRouter = createTRPCRouter({
       const c = await caseForUser(ctx.db, ctx.user, input.caseId);
       let model: ClientModel | null = null;
       let modelError: string | null = null;
-      let radscore: Awaited<ReturnType<typeof caseRadscore>> = { radscore: null, reason: "no active model", outOfRange: [], views: [] };
+      let radscore: Awaited<ReturnType<typeof caseRadscore>> = { radscore: null, reason: "No model is active.", outOfRange: [], radscoreId: null, computedAt: null };
       try {
         const { row, artefact } = await loadActiveModel(ctx.db);
         model = clientModel(row, artefact);
-        radscore = await caseRadscore(ctx.db, c.id, artefact);
+        radscore = await caseRadscore(ctx.db, c.id, row.id);
       } catch (e) {
         if (!(e instanceof TRPCError)) throw e;
         modelError = e.message;
@@ -93,7 +93,7 @@ export const predictionsRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       const c = await caseForUser(ctx.db, ctx.user, input.caseId);
       const { row, artefact } = await loadActiveModel(ctx.db);
-      const rs = await caseRadscore(ctx.db, c.id, artefact);
+      const rs = await caseRadscore(ctx.db, c.id, row.id);
       if (rs.radscore === null) throw new TRPCError({ code: "PRECONDITION_FAILED", message: rs.reason ?? "The case has no Rad-score." });
       const cm = clientModel(row, artefact);
       const threshold = input.threshold ?? cm.defaultThreshold;
@@ -110,7 +110,7 @@ export const predictionsRouter = createTRPCRouter({
       const { row, artefact } = await loadActiveModel(ctx.db);
       if (input.expectedModelVersionId && input.expectedModelVersionId !== row.id)
         throw new TRPCError({ code: "CONFLICT", message: `The active model changed to ${row.label} while you worked: reload the page to predict with it.` });
-      const rs = await caseRadscore(ctx.db, c.id, artefact);
+      const rs = await caseRadscore(ctx.db, c.id, row.id);
       if (rs.radscore === null) throw new TRPCError({ code: "PRECONDITION_FAILED", message: rs.reason ?? "The case has no Rad-score." });
       const cm = clientModel(row, artefact);
       const threshold = input.threshold ?? cm.defaultThreshold;
