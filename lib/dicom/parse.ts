@@ -105,7 +105,8 @@ export function parseDicomBytes(input: Uint8Array, opts: ParseOptions = {}): Dic
     const inner = err && typeof err === "object" && "exception" in err ? (err as { exception: unknown }).exception : err;
     if (inner instanceof DicomError) throw inner;
     const text = inner instanceof Error ? inner.message : String(inner);
-    if (/past end of buffer|overrun|eof|end of buffer|cannot seek|beyond|truncat/i.test(text))
+    if (/Maximum call stack/i.test(text)) throw new DicomError("PARSE_ERROR", "DICOM data set has sequences nested too deeply to parse", { cause: inner });
+    if (/past end of buffer|overrun|eof|end of buffer|cannot seek|beyond|truncat|greater than or equal to 'byteArray/i.test(text))
       throw new DicomError("TRUNCATED", `DICOM file is truncated or has a length beyond the end of the data (${text.replace(/^dicomParser[.:]\w*:\s*/, "")})`, { cause: inner });
     if (/missing required meta header attribute 0002,0010/.test(text))
       throw new DicomError("MISSING_ATTRIBUTE", "DICOM file meta information has no Transfer Syntax UID (0002,0010)", { cause: inner });

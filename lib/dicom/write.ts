@@ -171,7 +171,7 @@ export function wrapGreyImage(img: GreyImageInput, attributes: WriteElement[]): 
     el("BitsStored", bitsStored),
     el("HighBit", bitsStored - 1),
     el("PixelRepresentation", img.data instanceof Int16Array ? 1 : 0),
-    { ...el("PixelData", img.data instanceof Uint8Array ? img.data : img.data), vr: bitsAllocated === 8 ? "OB" : "OW" },
+    { ...el("PixelData", img.data), vr: bitsAllocated === 8 ? "OB" : "OW" },
   ];
   const key = (e: WriteElement) => e.group * 0x10000 + e.element;
   const map = new Map<number, WriteElement>();

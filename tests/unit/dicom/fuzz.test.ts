@@ -80,6 +80,25 @@ test("hostile headers: not DICOM, huge declared size, zero rows", async () => {
   const r2 = await outcome(base);
   assert.ok(!r2.ok && r2.err.code === "TOO_LARGE", !r2.ok ? r2.err.message : "");
   const small = wrapGreyImage({ rows: 8, cols: 8, data: new Uint8Array(64) }, [el("SOPClassUID", "1.2.840.10008.5.1.4.1.1.7"), el("SOPInstanceUID", "1.2.3"), el("Rows", 512)]);
+  // 20000 nested undefined-length sequences: a typed error, not a stack-overflow crash
+  const metaEnd = 132 + 12 + new DataView(base.buffer, base.byteOffset).getUint32(140, true);
+  const open = [0x08, 0x00, 0x15, 0x11, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff];
+  const close = [0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0, 0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0];
+  const nested = new Uint8Array(metaEnd + 20000 * (open.length + close.length) + (base.length - metaEnd));
+  nested.set(base.subarray(0, metaEnd));
+  let o = metaEnd;
+  for (let i = 0; i < 20000; i++, o += open.length) nested.set(open, o);
+  for (let i = 0; i < 20000; i++, o += close.length) nested.set(close, o);
+  nested.set(base.subarray(metaEnd), o);
+  const rn = await timed("deep nesting", () => outcome(nested));
+  assert.ok(!rn.ok && rn.err.code === "PARSE_ERROR", !rn.ok ? rn.err.message : "");
+  // a declared pixel-data length of 4 GB over a few bytes
+  const hugeLen = base.slice();
+  const at = hugeLen.length - 64 - 12;
+  assert.deepEqual(Array.from(hugeLen.subarray(at, at + 4)), [0xe0, 0x7f, 0x10, 0x00]);
+  new DataView(hugeLen.buffer).setUint32(at + 8, 0xfffffff0, true);
+  const rh = await outcome(hugeLen);
+  assert.ok(!rh.ok && rh.err.code === "TRUNCATED", !rh.ok ? rh.err.message : "");
   const r3 = await outcome(small);
   assert.ok(!r3.ok && r3.err.code === "TRUNCATED" && /expected 4096 bytes, found 64/.test(r3.err.message), !r3.ok ? r3.err.message : "");
 });
