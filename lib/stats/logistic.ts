@@ -33,6 +33,8 @@ export interface FitOptions {
   start?: ArrayLike<number>;
   /** compute the covariance matrix (default true; the bootstrap does not need it) */
   vcov?: boolean;
+  /** Firth convergence: largest relative step (default 1e-11) */
+  firthTol?: number;
 }
 
 /** log(1 + exp(eta)) without overflow */
@@ -148,7 +150,7 @@ function evaluate(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: numb
   return { lp, info, L, score, objective, deviance };
 }
 
-function fitNewton(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: number, firth: boolean, maxIter: number, start?: ArrayLike<number>, wantVcov = true): LrmCore & { ok: boolean } {
+function fitNewton(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: number, firth: boolean, maxIter: number, start?: ArrayLike<number>, wantVcov = true, firthTol = 1e-11): LrmCore & { ok: boolean } {
   const m = p + 1;
   let ybar = 0;
   for (let i = 0; i < n; i++) ybar += y[i];
@@ -182,7 +184,7 @@ function fitNewton(X: ArrayLike<number>, y: ArrayLike<number>, n: number, p: num
     cur = cand!;
     // MLE: quadratic convergence, stop on a tiny step (or a flat deviance); Firth's modified-score
     // iteration converges linearly, so only the step size counts there
-    if (maxRel < (firth ? 1e-11 : 1e-10) || (!firth && Math.abs(change) < 1e-13 * Math.max(1, Math.abs(cur.objective)) && maxRel < 1e-7)) {
+    if (maxRel < (firth ? firthTol : 1e-10) || (!firth && Math.abs(change) < 1e-13 * Math.max(1, Math.abs(cur.objective)) && maxRel < 1e-7)) {
       converged = true;
       break;
     }
@@ -218,7 +220,7 @@ export function lrmFitCore(X: ArrayLike<number>, y: ArrayLike<number>, n: number
     const r = fitNewton(X, y, n, p, false, maxIter, options.start, wantVcov);
     if (mode === "never" || (r.ok && !r.separation)) return r;
   }
-  return fitNewton(X, y, n, p, true, Math.max(maxIter, 200), undefined, wantVcov);
+  return fitNewton(X, y, n, p, true, Math.max(maxIter, 200), undefined, wantVcov, options.firthTol ?? 1e-11);
 }
 
 /** Gini's mean difference (Hmisc::GiniMd): 2 sum((2i - n - 1) x_(i)) / (n (n - 1)) */

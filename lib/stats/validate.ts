@@ -180,7 +180,7 @@ export function validateAndCalibrate(model: LrmModel, opts: BootstrapOptions = {
       continue;
     }
     // a separated resample gets Firth estimates (as the apparent fit would) rather than diverging
-    const fit = lrmFitCore(Xb.subarray(0, nb * p), yb.subarray(0, nb), nb, p, { firth: "auto", start: model.coefficients, vcov: false });
+    const fit = lrmFitCore(Xb.subarray(0, nb * p), yb.subarray(0, nb), nb, p, { firth: "auto", start: model.coefficients, vcov: false, firthTol: 1e-8 });
     if (!fit.converged || !fit.coef.every(Number.isFinite)) {
       failed++; // rms drops resamples whose fit fails (e.g. a factor level absent: singular information)
       continue;
