@@ -50,3 +50,20 @@ test("cli: axilla train input errors are one-line CliErrors", async () => {
   await assert.rejects(train(["--cohort", "/nonexistent/c.csv", "--features", "f.csv", "--out", "y.json"]), (e: unknown) => e instanceof CliError && /cannot read the cohort/.test((e as Error).message));
   await assert.rejects(train(["--cohort", resolve(ROOT, "demo/cohort.csv"), "--features", resolve(ROOT, "demo/features.csv"), "--seed", "-3", "--out", "y.json"]), /--seed must be an integer/);
 });
+
+test("cli: train --images extracts seed-299 from the committed crops + masks exactly as features.csv holds them", async () => {
+  const { extractCohortFeatures } = await import("../../../lib/cli/commands/train.ts");
+  const { cohortFromCsv, featuresFromCsv } = await import("../../../lib/stats/pipeline-input.ts");
+  const { parseSettings } = await import("../../../lib/stats/pipeline-settings.ts");
+  const cohort = cohortFromCsv(readFileSync(resolve(ROOT, "demo/cohort.csv"), "utf8")).slice(0, 3);
+  const table = featuresFromCsv(readFileSync(resolve(ROOT, "demo/features.csv"), "utf8"));
+  const seen: number[] = [];
+  const got = await extractCohortFeatures(cohort, resolve(ROOT, "demo"), parseSettings({}), (d) => seen.push(d));
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.deepEqual(got.names, table.names);
+  for (const c of cohort) {
+    const a = got.byCase.get(c.caseCode)!;
+    const b = table.byCase.get(c.caseCode)!;
+    for (let j = 0; j < a.length; j++) assert.ok(a[j] === b[j] || Math.abs(a[j] - b[j]) <= 1e-12 * Math.max(1, Math.abs(b[j])), `${c.caseCode} ${table.names[j]}`);
+  }
+});

@@ -103,3 +103,16 @@ test("pipeline: settings are validated (unknown keys and bad values rejected, de
   assert.throws(() => parseSettings({ lasso: { lambdaRule: "max" } }), PipelineSettingsError);
   assert.throws(() => parseSettings({ nonsense: 1 }), /Unrecognized key/);
 });
+
+test("pipeline: nested cross-fitting (inner CV per outer fold) gives out-of-fold Rad-scores that differ from the preval ones", async () => {
+  const { cohort, features } = demoCohort();
+  const p = await runPipeline(cohort, features, FAST, 8);
+  const n = await runPipeline(cohort, features, { ...FAST, radscore: { crossFit: "nested" } }, 8);
+  const a = p.artefact.radscore.perPatient.filter((r) => r.split === "training").map((r) => r.radscoreCrossFitted!);
+  const b = n.artefact.radscore.perPatient.filter((r) => r.split === "training").map((r) => r.radscoreCrossFitted!);
+  assert.equal(b.length, 110);
+  assert.ok(b.every(Number.isFinite));
+  assert.ok(a.some((v, i) => v !== b[i]));
+  // the final Rad-score (full training data) is the same either way
+  assert.deepEqual(p.artefact.lasso.features, n.artefact.lasso.features);
+});
