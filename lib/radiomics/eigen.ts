@@ -244,3 +244,184 @@ export function realEigenvalues(m: Float64Array, n: number): Float64Array {
   for (let i = 0; i < n; i++) wrBuf[i] = re[i];
   return wrBuf;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fast path for the MCC matrix. Q(i,j) = sum_k p(i,k) p(j,k) / (px(i) px(k) + eps) satisfies, for eps = 0,
+// D^(1/2) Q D^(-1/2) = M^2 with M = D^(-1/2) P D^(-1/2) symmetric (D = diag px). With eps, S = D^(1/2) Q D^(-1/2)
+// = H + K with H symmetric and K skew and tiny. A skew perturbation moves a simple eigenvalue of H only at second
+// order (|d lambda| <= ~||K||^2 / gap), so the eigenvalues of H (Householder tridiagonalisation + implicit QL,
+// ~4x cheaper than Hessenberg-QR) are those of Q to 1e-10 relative whenever 2 ||K||_F^2 / gap is below that (and
+// ||K|| < gap / 10); otherwise we fall back to the general routine above (numpy's eigvals(Q) to round-off).
+
+/** How many MCC eigenproblems took the symmetric fast path / the general routine (diagnostics, tests). */
+export const mccStats = { fast: 0, general: 0 };
+
+let hBuf = new Float64Array(0);
+let dBuf = new Float64Array(0);
+let eBuf = new Float64Array(0);
+
+function pythag(a: number, b: number): number {
+  const aa = Math.abs(a);
+  const ab = Math.abs(b);
+  if (aa > ab) {
+    const t = ab / aa;
+    return aa * Math.sqrt(1 + t * t);
+  }
+  if (ab === 0) return 0;
+  const t = aa / ab;
+  return ab * Math.sqrt(1 + t * t);
+}
+
+/** Eigenvalues of a symmetric n x n matrix a (row-major, lower triangle used, destroyed) into d. false = no convergence. */
+function symmetricEigenvalues(a: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
+  // Householder reduction to tridiagonal form (tred2 without eigenvectors)
+  for (let i = n - 1; i > 0; i--) {
+    const l = i - 1;
+    let h = 0;
+    if (l > 0) {
+      let scale = 0;
+      for (let k = 0; k <= l; k++) scale += Math.abs(a[i * n + k]);
+      if (scale === 0) e[i] = a[i * n + l];
+      else {
+        for (let k = 0; k <= l; k++) {
+          a[i * n + k] /= scale;
+          h += a[i * n + k] * a[i * n + k];
+        }
+        let f = a[i * n + l];
+        let g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        e[i] = scale * g;
+        h -= f * g;
+        a[i * n + l] = f - g;
+        f = 0;
+        for (let j = 0; j <= l; j++) {
+          g = 0;
+          for (let k = 0; k <= j; k++) g += a[j * n + k] * a[i * n + k];
+          for (let k = j + 1; k <= l; k++) g += a[k * n + j] * a[i * n + k];
+          e[j] = g / h;
+          f += e[j] * a[i * n + j];
+        }
+        const hh = f / (h + h);
+        for (let j = 0; j <= l; j++) {
+          f = a[i * n + j];
+          g = e[j] - hh * f;
+          e[j] = g;
+          for (let k = 0; k <= j; k++) a[j * n + k] -= f * e[k] + g * a[i * n + k];
+        }
+      }
+    } else e[i] = a[i * n + l];
+  }
+  e[0] = 0;
+  for (let i = 0; i < n; i++) d[i] = a[i * n + i];
+  // implicit QL on the tridiagonal matrix (tqli without eigenvectors)
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  for (let l = 0; l < n; l++) {
+    let iter = 0;
+    let m: number;
+    do {
+      for (m = l; m < n - 1; m++) {
+        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+        if (Math.abs(e[m]) + dd === dd) break;
+      }
+      if (m !== l) {
+        if (iter++ === 60) return false;
+        let g = (d[l + 1] - d[l]) / (2 * e[l]);
+        let r = pythag(g, 1);
+        g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+        let s = 1;
+        let c = 1;
+        let p = 0;
+        let underflow = false;
+        for (let i = m - 1; i >= l; i--) {
+          const f = s * e[i];
+          const b = c * e[i];
+          r = pythag(f, g);
+          e[i + 1] = r;
+          if (r === 0) {
+            d[i + 1] -= p;
+            e[m] = 0;
+            underflow = true;
+            break;
+          }
+          s = f / r;
+          c = g / r;
+          g = d[i + 1] - p;
+          r = (d[i] - g) * s + 2 * c * b;
+          p = s * r;
+          d[i + 1] = g + p;
+          g = c * r - b;
+        }
+        if (underflow) continue;
+        d[l] -= p;
+        e[l] = g;
+        e[m] = 0;
+      }
+    } while (m !== l);
+  }
+  return true;
+}
+
+/**
+ * Second largest real eigenvalue of the MCC matrix q (m x m, row-major) given sqrt(px) of its levels (sq, length
+ * m; 0 for a level without pairs in this direction, whose row and column of q are 0).
+ */
+export function mccSecondEigenvalue(q: Float64Array, sq: Float64Array, m: number): number {
+  if (hBuf.length < m * m) hBuf = new Float64Array(m * m);
+  if (dBuf.length < m) {
+    dBuf = new Float64Array(m);
+    eBuf = new Float64Array(m);
+  }
+  const h = hBuf;
+  let k2 = 0;
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b <= a; b++) {
+      // S(a,b) = sqrt(px_a) Q(a,b) / sqrt(px_b)
+      const sab = sq[b] === 0 ? 0 : (sq[a] * q[a * m + b]) / sq[b];
+      const sba = sq[a] === 0 ? 0 : (sq[b] * q[b * m + a]) / sq[a];
+      h[a * m + b] = 0.5 * (sab + sba); // symmetric part H
+      const kk = 0.5 * (sab - sba); // skew part K
+      k2 += 2 * kk * kk;
+    }
+  }
+  const d = dBuf;
+  if (symmetricEigenvalues(h, m, d, eBuf)) {
+    let l1 = -Infinity;
+    let l2 = -Infinity;
+    let l3 = -Infinity;
+    for (let i = 0; i < m; i++) {
+      const v = d[i];
+      if (v > l1) {
+        l3 = l2;
+        l2 = l1;
+        l1 = v;
+      } else if (v > l2) {
+        l3 = l2;
+        l2 = v;
+      } else if (v > l3) l3 = v;
+    }
+    if (k2 === 0) {
+      mccStats.fast++;
+      return l2;
+    }
+    const gap = Math.min(l1 - l2, m > 2 ? l2 - l3 : Infinity);
+    const kF = Math.sqrt(k2);
+    // second-order bound on |lambda_2(H) - lambda_2(Q)|: accept at 1e-10 relative (1e-13 absolute near 0)
+    if (gap > 0 && kF < gap / 10 && (2 * k2) / gap <= 1e-10 * Math.max(Math.abs(l2), 1e-3)) {
+      mccStats.fast++;
+      return l2;
+    }
+  }
+  mccStats.general++;
+  const re = realEigenvalues(q, m);
+  let l1 = -Infinity;
+  let l2 = -Infinity;
+  for (let i = 0; i < m; i++) {
+    const v = re[i];
+    if (v > l1) {
+      l2 = l1;
+      l1 = v;
+    } else if (v > l2) l2 = v;
+  }
+  return l2;
+}
+

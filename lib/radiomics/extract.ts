@@ -129,33 +129,70 @@ function validate(image: Image2D, mask: Mask2D, opts: ExtractOptions): void {
   }
 }
 
-/** Bounding box of the mask (inclusive) and ROI pixel count, scanning only rows that hold ROI pixels. */
-function bbox(mask: Mask2D): [number, number, number, number, number] {
+/**
+ * Bounding box of the mask (inclusive) and whether it has any ROI pixel. The first and last non-zero bytes are found
+ * 4 bytes at a time (a 13-Mpixel mask is mostly zeros), then each row in between is scanned from both ends only
+ * until its first ROI pixel.
+ */
+function bbox(mask: Mask2D): [number, number, number, number, boolean] {
   const { rows, cols, data } = mask;
-  let r0 = -1;
-  let r1 = -1;
-  let c0 = cols;
-  let c1 = -1;
-  let n = 0;
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let first = -1;
-    let last = -1;
-    for (let c = 0; c < cols; c++) {
-      if (data[o + c] !== 0) {
-        if (first < 0) first = c;
-        last = c;
-        n++;
+  const len = rows * cols;
+  let first = -1;
+  let last = -1;
+  const aligned = data.byteOffset % 4 === 0;
+  const words = aligned ? new Uint32Array(data.buffer, data.byteOffset, len >> 2) : null;
+  if (words) {
+    for (let i = 0; i < words.length; i++) {
+      if (words[i] !== 0) {
+        first = i << 2;
+        break;
       }
     }
-    if (first >= 0) {
-      if (r0 < 0) r0 = r;
-      r1 = r;
-      if (first < c0) c0 = first;
-      if (last > c1) c1 = last;
+    if (first < 0) first = words.length << 2;
+    while (first < len && data[first] === 0) first++;
+    if (first >= len) return [-1, -1, -1, -1, false];
+    let tail = len - 1;
+    while (tail >= words.length << 2 && data[tail] === 0) tail--;
+    if (tail >= words.length << 2) last = tail;
+    else {
+      for (let i = words.length - 1; i >= 0; i--) {
+        if (words[i] !== 0) {
+          last = (i << 2) + 3;
+          break;
+        }
+      }
+      while (data[last] === 0) last--;
+    }
+  } else {
+    for (let i = 0; i < len; i++) {
+      if (data[i] !== 0) {
+        first = i;
+        break;
+      }
+    }
+    if (first < 0) return [-1, -1, -1, -1, false];
+    for (let i = len - 1; i >= 0; i--) {
+      if (data[i] !== 0) {
+        last = i;
+        break;
+      }
     }
   }
-  return [r0, r1, c0, c1, n];
+  const r0 = (first / cols) | 0;
+  const r1 = (last / cols) | 0;
+  let c0 = cols;
+  let c1 = -1;
+  for (let r = r0; r <= r1; r++) {
+    const o = r * cols;
+    let c = 0;
+    const stopL = Math.min(c0, cols);
+    while (c < stopL && data[o + c] === 0) c++;
+    if (c < stopL) c0 = c;
+    let e = cols - 1;
+    while (e > c1 && data[o + e] === 0) e--;
+    if (e > c1) c1 = e;
+  }
+  return [r0, r1, c0, c1, true];
 }
 
 function grow<T extends Float64Array | Int32Array | Uint16Array>(buf: T, n: number, make: (n: number) => T): T {
@@ -256,8 +293,8 @@ export function extract(image: Image2D, mask: Mask2D, opts: ExtractOptions): Ext
   const set: FeatureSetName = opts.set ?? "seed-299";
   const ng = opts.ng ?? 32;
   const [sy, sx] = opts.spacing;
-  const [rowMin, rowMax, colMin, colMax, n] = bbox(mask);
-  if (n === 0) throw new ExtractError("EMPTY_ROI", "the ROI mask is empty (no non-zero pixels)");
+  const [rowMin, rowMax, colMin, colMax, any] = bbox(mask);
+  if (!any) throw new ExtractError("EMPTY_ROI", "the ROI mask is empty (no non-zero pixels)");
   const h = rowMax - rowMin + 1;
   const w = colMax - colMin + 1;
   const W2 = w + 2;
@@ -265,10 +302,11 @@ export function extract(image: Image2D, mask: Mask2D, opts: ExtractOptions): Ext
   const gridSize = H2 * W2;
   ws.grid = grow(ws.grid, gridSize, (k) => new Uint16Array(k));
   ws.grid.fill(0, 0, gridSize);
-  ws.idx = grow(ws.idx, n, (k) => new Int32Array(k));
-  ws.vals = grow(ws.vals, n, (k) => new Float64Array(k));
-  ws.valsA = grow(ws.valsA, n, (k) => new Float64Array(k));
-  ws.valsB = grow(ws.valsB, n, (k) => new Float64Array(k));
+  const cap = h * w; // upper bound on the ROI pixel count
+  ws.idx = grow(ws.idx, cap, (k) => new Int32Array(k));
+  ws.vals = grow(ws.vals, cap, (k) => new Float64Array(k));
+  ws.valsA = grow(ws.valsA, cap, (k) => new Float64Array(k));
+  ws.valsB = grow(ws.valsB, cap, (k) => new Float64Array(k));
   const { idx, vals } = ws;
   const img = image.data;
   const md = mask.data;
@@ -316,6 +354,7 @@ export function extract(image: Image2D, mask: Mask2D, opts: ExtractOptions): Ext
     if (inRun) runs[3 * nRuns - 1] = w - 1;
   }
   ws.runs = runs;
+  const n = k;
   if (!Number.isFinite(sum) || !Number.isFinite(sumSq)) {
     throw new ExtractError("BAD_IMAGE", "the image has a non-finite intensity inside the ROI");
   }
@@ -327,7 +366,7 @@ export function extract(image: Image2D, mask: Mask2D, opts: ExtractOptions): Ext
   const disc: Discretisation =
     opts.binWidth !== undefined ? { kind: "fbs", binWidth: opts.binWidth, lowerBound: opts.binLowerBound } : { kind: "fbn", ng };
   const top = levelsPass(vals, n, W2, disc, mn, mx, sum / n);
-  firstOrderFeatures(vals, n, ws.hist, top, vec, 0);
+  firstOrderFeatures(vals, n, ws.hist, top, vec, 0, { mean: sum / n, m2: mom.m2, m3: mom.m3, m4: mom.m4, min: mn, max: mx, energy: sumSq });
   shape2DFeatures(ws.grid, H2, W2, sy, sx, vec, OFF_SH);
   const dirs = glcmDirectionsFromCounts(ws.counts, n, top, ws.hist);
   glcmAggregate(dirs, 0, GLCM_HARALICK_NAMES.length, vec, OFF_GLCM);

@@ -37,6 +37,7 @@ const ws = {
   hist: new Float64Array(1025),
   sorted: new Float64Array(0),
   cum: new Int32Array(0),
+  cnt: new Int32Array(0),
 };
 
 /** Histogram of the levels 1..ng (levels read as lv[index[k]] or lv[k]) into ws.hist[1..ng]; returns it. */
@@ -106,79 +107,127 @@ function percentile(n: number, q100: number, at: (k: number) => number): number 
 }
 
 /**
- * Order statistics of vals[0..n). Integer-valued data with a moderate range (all 8/16-bit images) use a counting
- * sort (exact and O(N + range); a Float64Array sort of 206k values costs ~13 ms), anything else a typed-array sort.
+ * Value histogram of integer-valued data with a moderate range (all 8/16-bit images): counts of min+i into ws.cnt
+ * and their running sums into ws.cum. Returns false (nothing usable) for non-integer data or a very wide range.
+ * Exact and O(N + range); a Float64Array sort of 206k values costs ~13 ms.
  */
-function orderStatAccessor(vals: Float64Array, n: number, min: number, max: number): (k: number) => number {
+function integerHistogram(vals: Float64Array, n: number, min: number, max: number): boolean {
   const range = max - min;
-  let integer = Number.isInteger(min) && range <= 4 * n + 65536 && range < 1 << 24;
-  if (integer) {
-    for (let k = 0; k < n; k++) {
-      const v = vals[k];
-      if (v !== Math.floor(v)) {
-        integer = false;
-        break;
-      }
-    }
+  if (!Number.isInteger(min) || !Number.isInteger(max) || range > 4 * n + 65536 || range >= 1 << 24) return false;
+  const m = range + 1;
+  if (ws.cum.length < m) {
+    ws.cum = new Int32Array(m);
+    ws.cnt = new Int32Array(m);
   }
-  if (integer) {
-    const m = range + 1;
-    if (ws.cum.length < m) ws.cum = new Int32Array(m);
+  const cnt = ws.cnt;
+  cnt.fill(0, 0, m);
+  for (let k = 0; k < n; k++) {
+    const v = vals[k] - min;
+    if (v !== Math.floor(v)) return false;
+    cnt[v]++;
+  }
+  const cum = ws.cum;
+  let c = 0;
+  for (let i = 0; i < m; i++) {
+    c += cnt[i];
+    cum[i] = c;
+  }
+  return true;
+}
+
+/** Moments of the ROI values: mean, central moments m2..m4 (/N), min, max, energy = sum x^2. */
+export type FirstOrderMoments = { mean: number; m2: number; m3: number; m4: number; min: number; max: number; energy: number };
+
+/**
+ * The 22 original_firstorder features into out[off .. off+22) (order = FIRSTORDER_NAMES).
+ * vals: the N ROI intensities; hist[1..ng]: the histogram of their discretised levels; ng: highest level;
+ * pre: the moments when the caller already has them (otherwise computed here).
+ */
+export function firstOrderFeatures(
+  vals: Float64Array,
+  n: number,
+  hist: Float64Array,
+  ng: number,
+  out: Float64Array,
+  off: number,
+  pre?: FirstOrderMoments,
+): void {
+  const m = pre ?? moments(vals, n);
+  const flat = m.max === m.min; // README convention 4: flat means max == min
+  const sd = Math.sqrt(m.m2);
+  let p10: number;
+  let p25: number;
+  let median: number;
+  let p75: number;
+  let p90: number;
+  let mad = 0;
+  let medad = 0;
+  let rs = 0;
+  let rn = 0;
+  let rmad = 0;
+  if (integerHistogram(vals, n, m.min, m.max)) {
+    // everything from the value histogram: O(range) after one counting pass
     const cum = ws.cum;
-    cum.fill(0, 0, m);
-    for (let k = 0; k < n; k++) cum[vals[k] - min]++;
-    for (let i = 1; i < m; i++) cum[i] += cum[i - 1];
-    // value of rank k = smallest v with cum[v] > k
-    return (k: number) => {
+    const cnt = ws.cnt;
+    const nb = m.max - m.min + 1;
+    const min = m.min;
+    const at = (k: number): number => {
       let lo = 0;
-      let hi = m - 1;
+      let hi = nb - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if (cum[mid] > k) hi = mid;
         else lo = mid + 1;
       }
-      return min + lo;
+      return min + lo; // value of rank k = smallest v with cum[v] > k
     };
-  }
-  if (ws.sorted.length < n) ws.sorted = new Float64Array(n);
-  const sorted = ws.sorted.subarray(0, n);
-  sorted.set(vals.subarray(0, n));
-  sorted.sort();
-  return (k: number) => sorted[k];
-}
-
-/**
- * The 22 original_firstorder features into out[off .. off+22) (order = FIRSTORDER_NAMES).
- * vals: the N ROI intensities; hist[1..ng]: the histogram of their discretised levels; ng: highest level.
- */
-export function firstOrderFeatures(vals: Float64Array, n: number, hist: Float64Array, ng: number, out: Float64Array, off: number): void {
-  const m = moments(vals, n);
-  const flat = m.max === m.min; // README convention 4: flat means max == min
-  const sd = Math.sqrt(m.m2);
-  const at = orderStatAccessor(vals, n, m.min, m.max);
-  const p10 = percentile(n, 10, at);
-  const p25 = percentile(n, 25, at);
-  const median = percentile(n, 50, at);
-  const p75 = percentile(n, 75, at);
-  const p90 = percentile(n, 90, at);
-  let mad = 0;
-  let medad = 0;
-  let rs = 0;
-  let rn = 0;
-  for (let k = 0; k < n; k++) {
-    const v = vals[k];
-    mad += Math.abs(v - m.mean);
-    medad += Math.abs(v - median);
-    if (v >= p10 && v <= p90) {
-      rs += v;
-      rn++;
+    p10 = percentile(n, 10, at);
+    p25 = percentile(n, 25, at);
+    median = percentile(n, 50, at);
+    p75 = percentile(n, 75, at);
+    p90 = percentile(n, 90, at);
+    for (let i = 0; i < nb; i++) {
+      const c = cnt[i];
+      if (c === 0) continue;
+      const v = min + i;
+      mad += c * Math.abs(v - m.mean);
+      medad += c * Math.abs(v - median);
+      if (v >= p10 && v <= p90) {
+        rs += c * v;
+        rn += c;
+      }
     }
-  }
-  const rmean = rs / rn;
-  let rmad = 0;
-  for (let k = 0; k < n; k++) {
-    const v = vals[k];
-    if (v >= p10 && v <= p90) rmad += Math.abs(v - rmean);
+    const rmean = rs / rn;
+    for (let i = 0; i < nb; i++) {
+      const c = cnt[i];
+      const v = min + i;
+      if (c !== 0 && v >= p10 && v <= p90) rmad += c * Math.abs(v - rmean);
+    }
+  } else {
+    if (ws.sorted.length < n) ws.sorted = new Float64Array(n);
+    const sorted = ws.sorted.subarray(0, n);
+    sorted.set(vals.subarray(0, n));
+    sorted.sort();
+    const at = (k: number): number => sorted[k];
+    p10 = percentile(n, 10, at);
+    p25 = percentile(n, 25, at);
+    median = percentile(n, 50, at);
+    p75 = percentile(n, 75, at);
+    p90 = percentile(n, 90, at);
+    for (let k = 0; k < n; k++) {
+      const v = vals[k];
+      mad += Math.abs(v - m.mean);
+      medad += Math.abs(v - median);
+      if (v >= p10 && v <= p90) {
+        rs += v;
+        rn++;
+      }
+    }
+    const rmean = rs / rn;
+    for (let k = 0; k < n; k++) {
+      const v = vals[k];
+      if (v >= p10 && v <= p90) rmad += Math.abs(v - rmean);
+    }
   }
   const h = hist;
   const [ent, uni] = histEntropyUniformity(h, ng, n);

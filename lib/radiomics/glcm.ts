@@ -3,7 +3,7 @@
 // normalised to sum 1, features per direction, then mean and range over the directions that have pairs
 // (features README convention 6). log2 with +eps. The 4 directions are counted in one pass over the ROI into
 // one reused Int32Array.
-import { realEigenvalues } from "./eigen.ts";
+import { mccSecondEigenvalue } from "./eigen.ts";
 
 /** Haralick's 14 as named in seed-299 (each reported as _mean and _range). */
 export const GLCM_HARALICK_NAMES = [
@@ -69,6 +69,7 @@ const ws = {
   q: new Float64Array(0),
   w: new Float64Array(0),
   pm: new Float64Array(0),
+  sq: new Float64Array(0),
 };
 
 function ensure(ng: number): void {
@@ -132,21 +133,6 @@ function presentLevels(lv: Uint16Array, idx: Int32Array, n: number, ng: number, 
   for (let k = 0; k < n; k++) seen[lv[idx[k]]] = 1;
   for (let i = 1; i <= ng; i++) if (seen[i]) ws.present[m++] = i;
   return m;
-}
-
-/** Second largest real part of the eigenvalues of an m x m row-major matrix (numpy eigvals semantics). */
-function secondLargestEigenvalue(q: Float64Array, m: number): number {
-  const re = realEigenvalues(q, m);
-  let l1 = -Infinity;
-  let l2 = -Infinity;
-  for (let i = 0; i < m; i++) {
-    const v = re[i];
-    if (v > l1) {
-      l2 = l1;
-      l1 = v;
-    } else if (v > l2) l2 = v;
-  }
-  return l2;
 }
 
 /**
@@ -299,7 +285,9 @@ function directionFeatures(
           q[a * m + b] = s;
         }
       }
-      const l2 = secondLargestEigenvalue(q, m);
+      if (ws.sq.length < m) ws.sq = new Float64Array(m);
+      for (let a = 0; a < m; a++) ws.sq[a] = Math.sqrt(px[present[a]]);
+      const l2 = mccSecondEigenvalue(q, ws.sq, m); // second largest real part of eig(Q), numpy eigvals semantics
       mcc = Math.sqrt(l2 > 0 ? l2 : 0);
     }
   }
