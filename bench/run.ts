@@ -1,3 +1,5 @@
+export {};
+
 // `npm run bench`: speed and memory figures (not timed tests). Each area exports one bench function;
 // this runner calls them in turn and prints their figures. `npm run bench -- radiomics` runs one area.
 type BenchFn = () => Promise<Record<string, unknown>>;
