@@ -205,6 +205,16 @@ export const artefactSchema = z.object({
   comparison: z
     .object({ nomogramVsClinical: z.object({ z: num, pValue: num, cohort: z.string() }).nullable() })
     .nullable(),
+  /** whole-pipeline bootstrap: optimism of the training AUC with scaling, LASSO selection and model refits redone
+   *  in every resample (Harrell's bootstrap; apparent Rad-score inside the resamples, so conservative) */
+  pipelineBootstrap: z
+    .object({
+      B: z.number().int(),
+      failed: z.number().int(),
+      nomogram: z.object({ apparent: num, optimism: num, corrected: num }),
+      svm: z.object({ apparent: num, optimism: num, corrected: num }).nullable(),
+    })
+    .nullable(),
   decisionCurve: decisionCurve,
   table1: z.object({ byOutcome: z.record(z.string(), z.unknown()), bySplit: z.record(z.string(), z.unknown()).nullable() }),
   sampleSize: z.object({

@@ -62,6 +62,9 @@ export const pipelineSettingsSchema = z.object({
       B: z.number().int().min(0).max(2000).default(200),
       /** bootstrap resamples for the percentile CIs of ACC/TPR/TNR/PPV/NPV */
       metricsB: z.number().int().min(0).max(10000).default(1000),
+      /** whole-pipeline bootstrap (scaling, LASSO selection, nomogram refit, SVM refit inside every resample) for
+       *  optimism-corrected AUCs; null = 50 with split method "bootstrap", otherwise off (0) */
+      pipelineB: z.number().int().min(0).max(1000).nullable().default(null),
     })
     .prefault({}),
   /** probability threshold for ACC/TPR/TNR/PPV/NPV of the nomogram and the clinical model */

@@ -10,11 +10,14 @@
 // from a seeded stream per purpose (./split.ts streamFor), so the same inputs + seed give the same artefact hash.
 import { canonicalJson } from "../model/canonical.ts";
 import { sha256Hex, hashArtefact } from "../model/hash.ts";
+import { createRng, bootstrapIndices } from "../random.ts";
+import { glmnet, type GlmnetOptions } from "./glmnet.ts";
+import { aucMannWhitney } from "./cv.ts";
 import { ARTEFACT_SCHEMA_VERSION, DEMO_LABEL, type ArtefactWarning, type CalibrationTable, type LogisticModelArtefact, type ModelArtefact, type Performance } from "../model/artefact.ts";
 import { SOFTWARE_VERSION } from "../model/version.ts";
 import { fitMinMax, applyMinMax, fromColumns, subsetRows, subsetColumns, type DesignMatrix } from "./scaler.ts";
 import { cvGlmnet } from "./cv.ts";
-import { lrm, type LrmModel } from "./logistic.ts";
+import { lrm, predictLrm, type LrmModel } from "./logistic.ts";
 import { fastbw } from "./fastbw.ts";
 import { nomogram as buildNomogram, type Nomogram } from "./nomogram.ts";
 import { predictPatient } from "../nomogram/index.ts";
@@ -55,7 +58,7 @@ export class PipelineError extends Error {
 }
 
 // purposes of the seeded streams (never reorder: changing one would change every artefact)
-const STREAM = { split: 1, lassoFolds: 2, bootstrap: 3, svmFolds: 4, validate: 5, metrics: 6, nested: 7, clinicalValidate: 8 } as const;
+const STREAM = { split: 1, lassoFolds: 2, bootstrap: 3, svmFolds: 4, validate: 5, metrics: 6, nested: 7, clinicalValidate: 8, pipelineBoot: 9 } as const;
 
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
@@ -511,8 +514,41 @@ export async function runPipeline(
   const nomValPerf = validation.length ? performanceOf("validation", yVa, pNomVa, thr, `probability >= ${thr}`, mSeed + 3, mB) : null;
   const clinTrainPerf = performanceOf("training-apparent", yTr, pClinTr, thr, `probability >= ${thr}`, mSeed + 4, mB);
   const clinValPerf = validation.length ? performanceOf("validation", yVa, pClinVa, thr, `probability >= ${thr}`, mSeed + 5, mB) : null;
-  const comparison = validation.length ? rocTestDelong(yVa, pNomVa, pClinVa) : rocTestDelong(yTr, pNomTr, pClinTr);
   lap("performance");
+
+  // ---- 10b. whole-pipeline bootstrap (optimism of the training AUCs with every step redone per resample) -----
+  const PB = settings.validation.pipelineB ?? (method === "bootstrap" ? 50 : 0);
+  let pipelineBootstrap: ModelArtefact["pipelineBootstrap"] = null;
+  if (PB > 0) {
+    const svmApparent = roc(yTr, svmDecision(svm, XtrSel)).auc;
+    const r = await wholePipelineBootstrap({
+      B: PB,
+      seed: streamSeed(seed, STREAM.pipelineBoot),
+      XtrRaw: subsetColumns(XtrRaw, keepIdx),
+      yTr,
+      frameTr: (rad: number[]) => frameOf(cohort, training, rad),
+      lambdaSeq: cv.fit.lambda.slice(0, k + 1),
+      solver,
+      formula: nom.formula,
+      cost,
+      gamma,
+      onProgress: async (d, t) => {
+        progress("validation", d, t);
+        await tick();
+      },
+    });
+    if (!Number.isFinite(r.nomOptimism)) warn("pipeline-bootstrap", `no whole-pipeline bootstrap resample could be refitted (${r.failed} of ${PB} failed)`, "validation");
+    else pipelineBootstrap = {
+      B: r.B,
+      failed: r.failed,
+      nomogram: { apparent: nomTrainPerf.auc, optimism: r.nomOptimism, corrected: nomTrainPerf.auc - r.nomOptimism },
+      svm: Number.isFinite(r.svmOptimism) ? { apparent: svmApparent, optimism: r.svmOptimism, corrected: svmApparent - r.svmOptimism } : null,
+    };
+    if (r.failed > 0) warn("pipeline-bootstrap", `${r.failed} of ${PB} whole-pipeline bootstrap resamples could not be refitted and were skipped`, "validation");
+  }
+  lap("pipeline_bootstrap");
+  const comparison = validation.length ? rocTestDelong(yVa, pNomVa, pClinVa) : rocTestDelong(yTr, pNomTr, pClinTr);
+  lap("comparison");
 
   // ---- 11. decision curve --------------------------------------------------------------------------------------------------
   const dcaOnValidation = validation.length > 0;
@@ -609,6 +645,7 @@ export async function runPipeline(
     nomogram: logisticArtefact(nom, training, cohort, nomTrainPerf, nomValPerf, valNom, validation.length ? validationCalibration(pNomVa, yVa) : null, nomValPerf ? nomValPerf.auc : null, pNomTr, yTr),
     clinical: logisticArtefact(clin, training, cohort, clinTrainPerf, clinValPerf, valClin, validation.length ? validationCalibration(pClinVa, yVa) : null, clinValPerf ? clinValPerf.auc : null, pClinTr, yTr),
     comparison: { nomogramVsClinical: { z: comparison.z, pValue: comparison.pValue, cohort: validation.length ? "validation" : "training-apparent" } },
+    pipelineBootstrap,
     decisionCurve: { cohort: dcaOnValidation ? "validation" : "training-apparent", ...dc },
     table1: t1,
     sampleSize,
@@ -653,4 +690,82 @@ function assertFinite(v: unknown, path: string): void {
     if (!Number.isFinite(v)) throw new PipelineError(`internal error: ${path} is ${v}; the run was stopped instead of publishing a non-finite number`);
   } else if (Array.isArray(v)) v.forEach((x, i) => assertFinite(x, `${path}[${i}]`));
   else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) assertFinite(x, `${path}.${k}`);
+}
+
+type WpbInput = {
+  B: number;
+  seed: number;
+  /** training rows x kept features, unscaled */
+  XtrRaw: DesignMatrix;
+  yTr: number[];
+  frameTr: (radscore: number[]) => DataFrame;
+  lambdaSeq: ArrayLike<number>;
+  solver: GlmnetOptions;
+  formula: string;
+  cost: number;
+  gamma: number;
+  onProgress: (done: number, total: number) => Promise<void>;
+};
+
+/**
+ * Harrell's bootstrap optimism for the whole pipeline: in each resample of the training rows the min-max scaler is
+ * refitted, the LASSO refitted at the chosen lambda (so selection happens inside the resample), the Rad-score
+ * recomputed, the nomogram's final formula refitted (lrm) and the SVM refitted with the chosen (C, gamma) on the
+ * resample's selected features; optimism = mean over resamples of AUC(resample) - AUC(original training rows).
+ */
+async function wholePipelineBootstrap(o: WpbInput): Promise<{ B: number; failed: number; nomOptimism: number; svmOptimism: number }> {
+  const rng = createRng(o.seed);
+  const n = o.yTr.length;
+  let nomSum = 0;
+  let nomN = 0;
+  let svmSum = 0;
+  let svmN = 0;
+  let failed = 0;
+  for (let b = 0; b < o.B; b++) {
+    const idx = bootstrapIndices(rng, n);
+    const yb = Array.from(idx, (i) => o.yTr[i]);
+    const eb = countEvents(yb);
+    if (eb < 2 || eb > n - 2) {
+      failed++;
+      continue;
+    }
+    try {
+      const XbRaw = subsetRows(o.XtrRaw, idx);
+      const sc = fitMinMax(XbRaw, Array.from({ length: o.XtrRaw.p }, (_, j) => String(j))); // scaler refitted inside the resample
+      const Xb = applyMinMax(sc, XbRaw).x;
+      const Xo = applyMinMax(sc, o.XtrRaw).x;
+      const fit = glmnet(Xb, yb, { ...o.solver, family: "binomial", lambda: o.lambdaSeq });
+      const last = fit.beta.length - 1;
+      const beta = fit.beta[last];
+      const a0 = fit.a0[last];
+      const sel: number[] = [];
+      for (let j = 0; j < beta.length; j++) if (beta[j] !== 0) sel.push(j);
+      const rad = (X: DesignMatrix, i: number): number => {
+        let s = a0;
+        for (const j of sel) s += beta[j] * X.data[j * X.n + i]; // Rad-score = LASSO linear predictor
+        return s;
+      };
+      const radB = yb.map((_, i) => rad(Xb, i));
+      const radO = o.yTr.map((_, i) => rad(Xo, i));
+      const frameAll = o.frameTr(radO);
+      const frameB: DataFrame = { nrow: n, columns: Object.fromEntries(Object.entries(frameAll.columns).map(([k2, col]) => [k2, Array.from(idx, (i) => col[i])])) };
+      frameB.columns.radscore = radB;
+      const m = lrm(frameB, o.formula);
+      const appB = aucMannWhitney(yb, m.linearPredictor);
+      const testO = aucMannWhitney(o.yTr, predictLrm(m, frameAll).lp);
+      nomSum += appB - testO;
+      nomN++;
+      if (sel.length > 0) {
+        const sv = svmTrain(subsetColumns(Xb, sel), yb, o.cost, o.gamma, false);
+        const app = aucMannWhitney(yb, svmDecision(sv, subsetColumns(Xb, sel)));
+        const tst = aucMannWhitney(o.yTr, svmDecision(sv, subsetColumns(Xo, sel)));
+        svmSum += app - tst;
+        svmN++;
+      }
+    } catch {
+      failed++; // e.g. a factor level absent from the resample, or a one-class fold
+    }
+    if ((b + 1) % 10 === 0 || b + 1 === o.B) await o.onProgress(b + 1, o.B);
+  }
+  return { B: o.B, failed, nomOptimism: nomN ? nomSum / nomN : NaN, svmOptimism: svmN ? svmSum / svmN : NaN };
 }

@@ -14,6 +14,7 @@ export const DEMO_SETTINGS = {
   source: "Axilla demo cohort: SEMI-SYNTHETIC (real mini-MIAS lesion pixels and seed-299 features; simulated clinical factors and ALN status) — see demo/README.md",
   featureSet: { name: "seed-299", ng: 32, spacingMm: 0.2 },
   views: { combination: "single" as const, views: ["MLO" as const] },
+  validation: { pipelineB: 50 }, // also report whole-pipeline bootstrap optimism next to the validation cohort
 };
 
 /** Train the demo model from the committed demo files (root = repo root). */

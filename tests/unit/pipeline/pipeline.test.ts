@@ -39,6 +39,12 @@ test("pipeline: stratified split when the cohort has no split column; bootstrap 
   assert.equal(boot.artefact.nomogram.performance.validation, null);
   assert.ok(boot.artefact.nomogram.cIndex.optimismCorrected! <= boot.artefact.nomogram.cIndex.apparent + 1e-9);
   assert.ok(boot.artefact.warnings.some((w) => w.code === "bootstrap-validation"));
+  // whole-pipeline bootstrap runs by default in this mode: optimism-corrected AUCs below the apparent ones
+  const wpb = boot.artefact.pipelineBootstrap!;
+  assert.equal(wpb.B, 50);
+  assert.ok(wpb.nomogram.optimism > 0 && wpb.nomogram.corrected < wpb.nomogram.apparent);
+  assert.ok(wpb.svm!.optimism > 0);
+  assert.equal(s.artefact.pipelineBootstrap, null);
 });
 
 test("pipeline: the seed's unnested Rad-score is available but warned; the default is cross-fitted; sample-size guard warns", async () => {
