@@ -10,8 +10,11 @@ export class DiscretisationError extends Error {
   }
 }
 
-/** Upper limit on the number of grey levels (texture matrices are Ng x Ng per direction). */
-export const MAX_LEVELS = 1024;
+/**
+ * Upper limit on the number of grey levels: texture matrices are Ng x Ng per direction and the MCC needs an
+ * Ng x Ng eigenproblem per direction (O(Ng^3)), so 256 keeps a worst-case extraction to about a second.
+ */
+export const MAX_LEVELS = 256;
 
 export type Discretisation = { kind: "fbn"; ng: number } | { kind: "fbs"; binWidth: number; lowerBound?: number };
 

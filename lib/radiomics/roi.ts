@@ -195,45 +195,52 @@ export function regionGrow(
   if (!(lower <= upper)) throw new RoiError(`region growing needs lower <= upper, got [${lower}, ${upper}]`);
   const conn = options.connectivity ?? 8;
   const out = new Uint8Array(rows * cols);
-  const ok = (i: number): boolean => {
-    if (out[i] !== 0) return false;
-    const v = data[i];
-    return v >= lower && v <= upper;
-  };
-  // scanline fill straight on the image values: only the region and its border are ever touched
+  // scanline fill straight on the image values: only the region and its border are ever touched.
+  // A pixel is fillable when out == 0 and lower <= value <= upper (checks inlined for speed).
   let stack = new Int32Array(1024);
   let sp = 0;
   const start = row * cols + col;
-  if (!ok(start)) return { rows, cols, data: out };
+  if (!(data[start] >= lower && data[start] <= upper)) return { rows, cols, data: out };
   stack[sp++] = start;
   const ext = conn === 8 ? 1 : 0;
   while (sp > 0) {
     const idx = stack[--sp];
-    if (!ok(idx)) continue;
+    if (out[idx] !== 0) continue;
     const r = (idx / cols) | 0;
     const o = r * cols;
     let c0 = idx - o;
     let c1 = c0;
-    while (c0 > 0 && ok(o + c0 - 1)) c0--;
-    while (c1 < cols - 1 && ok(o + c1 + 1)) c1++;
+    while (c0 > 0) {
+      const v = data[o + c0 - 1];
+      if (out[o + c0 - 1] !== 0 || !(v >= lower && v <= upper)) break;
+      c0--;
+    }
+    while (c1 < cols - 1) {
+      const v = data[o + c1 + 1];
+      if (out[o + c1 + 1] !== 0 || !(v >= lower && v <= upper)) break;
+      c1++;
+    }
     out.fill(1, o + c0, o + c1 + 1);
-    const lo = Math.max(0, c0 - ext);
-    const hi = Math.min(cols - 1, c1 + ext);
+    const lo = c0 - ext < 0 ? 0 : c0 - ext;
+    const hi = c1 + ext > cols - 1 ? cols - 1 : c1 + ext;
     for (let dr = -1; dr <= 1; dr += 2) {
       const rr = r + dr;
       if (rr < 0 || rr >= rows) continue;
       const oo = rr * cols;
-      let c = lo;
-      while (c <= hi) {
-        if (ok(oo + c)) {
+      let inSpan = false;
+      for (let c = lo; c <= hi; c++) {
+        const q = oo + c;
+        const v = data[q];
+        const fillable = out[q] === 0 && v >= lower && v <= upper;
+        if (fillable && !inSpan) {
           if (sp === stack.length) {
             const s2 = new Int32Array(stack.length * 2);
             s2.set(stack);
             stack = s2;
           }
-          stack[sp++] = oo + c;
-          while (c <= hi && ok(oo + c)) c++;
-        } else c++;
+          stack[sp++] = q; // one seed per run of fillable pixels
+        }
+        inSpan = fillable;
       }
     }
   }
