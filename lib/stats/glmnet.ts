@@ -232,6 +232,8 @@ class Solver {
   private passesBeforePolish: number;
   private maxPasses: number;
   private maxPolish: number;
+  private cachedKey = "";
+  private cachedL: Float64Array | null = null;
 
   constructor(
     readonly family: Family,
@@ -372,14 +374,15 @@ class Solver {
         const dlx = this.pass(S, lam, sumv);
         passes++;
         if (dlx < thr) break;
-        if (passes > budget || this.npasses > this.maxPasses) return false;
+        if (passes > budget || this.npasses > this.maxPasses) return this.syncEta(), false;
         for (;;) {
           const d2 = this.pass(this.A, lam, sumv);
           passes++;
           if (d2 < thr) break;
-          if (passes > budget || this.npasses > this.maxPasses) return false;
+          if (passes > budget || this.npasses > this.maxPasses) return this.syncEta(), false;
         }
       }
+      this.syncEta();
       if (gaussian) return true;
       let dl = sumv * (this.b0 - b0Old) * (this.b0 - b0Old);
       for (const j of S) dl = Math.max(dl, xv[j] * (b[j] - bOld[j]) * (b[j] - bOld[j]));
@@ -388,9 +391,21 @@ class Solver {
     return false;
   }
 
-  /** One CD pass over `set` plus the intercept; returns max xv_j * delta_j^2. */
+  /** eta = b0 + sum_j xs_j b_j (CD passes update only the working residual) */
+  private syncEta(): void {
+    const { n, xs, b, eta } = this;
+    eta.fill(this.b0);
+    for (const j of this.A) {
+      const bj = b[j];
+      if (bj === 0) continue;
+      const off = j * n;
+      for (let i = 0; i < n; i++) eta[i] += bj * xs[off + i];
+    }
+  }
+
+  /** One CD pass over `set` plus the intercept (eta is left stale: see syncEta); returns max xv_j * delta_j^2. */
   private pass(set: number[], lam: number, sumv: number): number {
-    const { n, xs, r, v, xv, b, eta, inA } = this;
+    const { n, xs, r, v, xv, b, inA } = this;
     this.npasses++;
     let dlx = 0;
     for (let t = 0; t < set.length; t++) {
@@ -408,7 +423,6 @@ class Solver {
       for (let i = 0; i < n; i++) {
         const xij = xs[off + i];
         r[i] -= d * v[i] * xij;
-        eta[i] += d * xij;
       }
       dlx = Math.max(dlx, xv[j] * d * d);
       if (!inA[j] && bn !== 0) {
@@ -424,7 +438,6 @@ class Solver {
       this.b0 += d0;
       for (let i = 0; i < n; i++) {
         r[i] -= d0 * v[i];
-        eta[i] += d0;
       }
       dlx = Math.max(dlx, sumv * d0 * d0);
     }
@@ -459,7 +472,8 @@ class Solver {
   private polish(lam: number): boolean {
     const { n, xs, y, b } = this;
     const act = this.A.filter((j) => b[j] !== 0);
-    const k = act.length + 1;
+    let k = act.length + 1;
+    let drops = 0;
     if (act.length > this.maxPolish || k > n) return false;
     const saveB = Float64Array.from(b);
     const saveB0 = this.b0;
@@ -476,7 +490,10 @@ class Solver {
     const etaNew = new Float64Array(n);
     const bNew = new Float64Array(this.p);
     const Z = new Float64Array(k * n); // rows: sqrt(w) * [1, x_a], contiguous for fast dot products
-    let L: Float64Array | null = null;
+    // reuse the previous lambda's Hessian factor when the active set is unchanged (chord Newton; refreshed
+    // below as soon as convergence slows down)
+    const key = act.join(",");
+    let L: Float64Array | null = this.cachedKey === key ? this.cachedL : null;
     let f = this.objective(lam, this.eta, b, act);
     let lastDec = Infinity;
     for (let it = 0; it < 60; it++) {
@@ -515,29 +532,39 @@ class Solver {
         }
         L = cholesky(H, k);
         if (!L) return restore();
+        this.cachedKey = act.join(",");
+        this.cachedL = L;
       }
       const step = cholSolve(L, g, k);
       let dec = 0;
       for (let a = 0; a < k; a++) dec += step[a] * g[a]; // (approximate) Newton decrement g' H^-1 g
       if (!(dec >= 0)) return restore();
       if (dec < 1e-30 * Math.max(1, Math.abs(f))) break;
+      // largest step keeping every sign (the restriction is smooth only inside the orthant)
       let t = 1;
+      let drop = -1;
+      for (let a = 0; a < act.length; a++) {
+        const st = step[a + 1];
+        const bj = b[act[a]];
+        if (st !== 0 && Math.sign(bj - st) !== sgn[a]) {
+          const tc = bj / st; // b - tc * step = 0
+          if (tc < t) {
+            t = tc;
+            drop = a;
+          }
+        }
+      }
       let accepted = false;
       for (let ls = 0; ls < 40; ls++) {
         bNew.set(b);
-        let ok = true;
-        for (let a = 0; a < act.length; a++) {
-          const nb = b[act[a]] - t * step[a + 1];
-          if (Math.sign(nb) !== sgn[a]) ok = false;
-          bNew[act[a]] = nb;
-        }
-        if (!ok) return restore(); // a coefficient wants to cross zero: the support is not final
+        for (let a = 0; a < act.length; a++) bNew[act[a]] = b[act[a]] - t * step[a + 1];
+        if (drop >= 0 && ls === 0) bNew[act[drop]] = 0; // lands exactly on zero
         const b0n = this.b0 - t * step[0];
         etaNew.fill(b0n);
         for (let a = 0; a < act.length; a++) {
           const off = act[a] * n;
           const ba = bNew[act[a]];
-          for (let i = 0; i < n; i++) etaNew[i] += ba * xs[off + i];
+          if (ba !== 0) for (let i = 0; i < n; i++) etaNew[i] += ba * xs[off + i];
         }
         const fn = this.objective(lam, etaNew, bNew, act);
         if (fn <= f - 1e-4 * t * dec + 1e-15 * Math.abs(f)) {
@@ -546,6 +573,14 @@ class Solver {
           this.eta.set(etaNew);
           f = fn;
           accepted = true;
+          if (drop >= 0 && ls === 0) {
+            // the coefficient reached zero: leave the active set and refactor (projected Newton)
+            act.splice(drop, 1);
+            sgn.splice(drop, 1);
+            k = act.length + 1;
+            L = null;
+            if (++drops > 20) return restore();
+          }
           break;
         }
         t /= 2;
@@ -558,7 +593,7 @@ class Solver {
         break;
       }
       if (dec < 1e-24 * Math.max(1, Math.abs(f))) break;
-      if (this.family !== "gaussian" && dec > 0.25 * lastDec) L = null; // slow chord convergence: refresh the Hessian
+      if (L !== null && this.family !== "gaussian" && dec > 0.25 * lastDec) L = null; // slow chord convergence: refresh the Hessian
       lastDec = dec;
     }
     // KKT on the inactive columns

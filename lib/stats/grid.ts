@@ -3,7 +3,7 @@
 // whole data set and shared by every fold and grid point; each fit is the faithful libsvm port in ./svm.ts.
 import { createRng, type Rng } from "../random.ts";
 import { aucMannWhitney } from "./cv.ts";
-import { sqDist, svmTrainFromDistances, trainingDistances } from "./svm.ts";
+import { sqDist, svmTrainFromKernel, trainingDistances } from "./svm.ts";
 
 export interface GridOptions {
   costs?: number[];
@@ -86,13 +86,20 @@ export function svmGridSearch(rows: Float64Array[], y: ArrayLike<number>, opts: 
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) P[i * n + j] = P[j * n + i] = sqDist(rows[i], rows[j]);
   const trainIdx = labels.map((f) => Array.from({ length: n }, (_, i) => i).filter((i) => foldId[i] !== f));
   const testIdx = labels.map((f) => Array.from({ length: n }, (_, i) => i).filter((i) => foldId[i] === f));
-  const points: GridPoint[] = [];
   const pooled = new Float64Array(n);
-  for (const cost of costs) {
-    for (const gamma of gammas) {
+  const byKey = new Map<string, GridPoint>();
+  for (const gamma of gammas) {
+    // one training kernel (libsvm kernel_rbf) and one prediction kernel (k_function) per gamma, shared by all costs and folds
+    const K = new Float64Array(n * n);
+    const KP = new Float64Array(n * n);
+    for (let t = 0; t < n * n; t++) {
+      K[t] = Math.exp(-gamma * D[t]);
+      KP[t] = Math.exp(-gamma * P[t]);
+    }
+    for (const cost of costs) {
       const foldAuc: number[] = [];
       for (let f = 0; f < labels.length; f++) {
-        const m = svmTrainFromDistances(rows, D, y, { cost, gamma, tolerance: opts.tolerance }, trainIdx[f]);
+        const m = svmTrainFromKernel(rows, K, y, { cost, gamma, tolerance: opts.tolerance }, trainIdx[f]);
         const sign = m.labels[0] === 1 ? 1 : -1; // score where larger = class 1
         const te = testIdx[f];
         const score = new Float64Array(te.length);
@@ -100,16 +107,18 @@ export function svmGridSearch(rows: Float64Array[], y: ArrayLike<number>, opts: 
         for (let t = 0; t < te.length; t++) {
           const off = te[t] * n;
           let s = 0;
-          for (let q = 0; q < m.sv.length; q++) s += m.coef[q] * Math.exp(-gamma * P[off + m.svIndex[q]]);
+          for (let q = 0; q < m.sv.length; q++) s += m.coef[q] * KP[off + m.svIndex[q]];
           score[t] = sign * (s - m.rho);
           pooled[te[t]] = score[t];
         }
         foldAuc.push(aucMannWhitney(yt, score));
       }
       const valid = foldAuc.filter((a) => Number.isFinite(a));
-      points.push({ cost, gamma, auc: valid.reduce((a, b) => a + b, 0) / valid.length, foldAuc, pooledAuc: aucMannWhitney(y, pooled) });
+      byKey.set(`${cost}|${gamma}`, { cost, gamma, auc: valid.reduce((a, b) => a + b, 0) / valid.length, foldAuc, pooledAuc: aucMannWhitney(y, pooled) });
     }
   }
+  const points: GridPoint[] = [];
+  for (const cost of costs) for (const gamma of gammas) points.push(byKey.get(`${cost}|${gamma}`)!);
   let best = points[0];
   for (const p of points) if (p.auc > best.auc) best = p;
   return { points, best, folds: foldId };

@@ -1,8 +1,9 @@
 // Bootstrap selection frequencies for the LASSO (pipeline.md step 5). Each of B resamples (rows drawn with
 // replacement by lib/random.ts, seeded) is refitted and the features with a non-zero coefficient are counted.
 // Rules for the lambda used inside a resample:
-//   "fixed"  — the given lambda (default: the full-data CV lambda.min); the resample's path is computed on
-//              the full-data lambda sequence down to that value (warm starts), as glmnet(lambda = …) would;
+//   "fixed"  — the given lambda (typically the full-data CV lambda.min). Because the solver converges to the
+//              exact optimum, the solution does not depend on the path used to reach it, so by default the
+//              resample is fitted at that single lambda directly (fast); `lambdaPath` walks a path instead;
 //   "cv-min" / "cv-1se" — cv.glmnet inside each resample with seeded stratified folds, lambda.min / 1se.
 // Resamples that contain a single class (binomial) are redrawn; the count of redraws is reported.
 import { bootstrapIndices, createRng } from "../random.ts";

@@ -100,6 +100,18 @@ export function svmTrain(x: DesignMatrix | Float64Array[], y: ArrayLike<number>,
  * one distance matrix for every gamma.
  */
 export function svmTrainFromDistances(rows: Float64Array[], D: Float64Array, y: ArrayLike<number>, opts: SvmOptions, subset?: ArrayLike<number>): SvmModel {
+  return trainCore(rows, D, false, y, opts, subset);
+}
+
+/**
+ * Train given a precomputed full kernel matrix K[i * N + j] = exp(-gamma * D_ij) of `rows` (libsvm's training
+ * formula for D): grid search computes it once per gamma and reuses it for every fold.
+ */
+export function svmTrainFromKernel(rows: Float64Array[], K: Float64Array, y: ArrayLike<number>, opts: SvmOptions, subset?: ArrayLike<number>): SvmModel {
+  return trainCore(rows, K, true, y, opts, subset);
+}
+
+function trainCore(rows: Float64Array[], M: Float64Array, isKernel: boolean, y: ArrayLike<number>, opts: SvmOptions, subset?: ArrayLike<number>): SvmModel {
   const idx = subset ? Array.from(subset) : Array.from({ length: rows.length }, (_, i) => i);
   const l = idx.length;
   const N = rows.length;
@@ -132,8 +144,14 @@ export function svmTrainFromDistances(rows: Float64Array[], D: Float64Array, y: 
   const QD = new Float64Array(l);
   for (let a = 0; a < l; a++) {
     const ra = perm[a] * N;
-    for (let b = 0; b < l; b++) Q[a * l + b] = ys[a] * ys[b] * Math.exp(-gamma * D[ra + perm[b]]); // RBF exp(-gamma ||u - v||^2)
-    QD[a] = Math.exp(-gamma * D[ra + perm[a]]);
+    const ya = ys[a];
+    if (isKernel) {
+      for (let b = 0; b < l; b++) Q[a * l + b] = ya * ys[b] * M[ra + perm[b]];
+      QD[a] = M[ra + perm[a]];
+    } else {
+      for (let b = 0; b < l; b++) Q[a * l + b] = ya * ys[b] * Math.exp(-gamma * M[ra + perm[b]]); // RBF exp(-gamma ||u - v||^2)
+      QD[a] = Math.exp(-gamma * M[ra + perm[a]]);
+    }
   }
   const sol = smo(Q, QD, ys, cost, cost, eps, shrinking);
   const sv: Float64Array[] = [];
