@@ -1,6 +1,6 @@
 // `axilla extract` (cli.md "Radiomics"): features of one image + ROI mask, or the IBSI digital phantom.
 //   axilla extract --image FILE --mask MASK [--spacing SY,SX] [--set seed-299|ibsi-extended] [--ng 32]
-//                  [--bin-width W] [--repeat N]
+//                  [--bin-width W [--bin-lower-bound L]] [--repeat N]
 //   axilla extract --phantom phantom.json
 import { readFile } from "node:fs/promises";
 import { CliError, flag, numberFlag, parseArgs, requireFlag } from "../io.ts";
@@ -60,6 +60,9 @@ export async function run(argv: string[]): Promise<unknown> {
   if (!Number.isInteger(ng) || ng < 1) throw new CliError(`--ng must be a positive integer, got ${ng}`);
   const binWidthRaw = flag(args, "bin-width");
   const binWidth = binWidthRaw === undefined ? undefined : numberFlag(args, "bin-width");
+  const binLowerRaw = flag(args, "bin-lower-bound");
+  const binLowerBound = binLowerRaw === undefined ? undefined : numberFlag(args, "bin-lower-bound");
+  if (binLowerBound !== undefined && binWidth === undefined) throw new CliError("--bin-lower-bound needs --bin-width");
   const repeat = numberFlag(args, "repeat", 0);
   if (!Number.isInteger(repeat) || repeat < 0) throw new CliError(`--repeat must be a non-negative integer, got ${repeat}`);
   const spacingFlag = flag(args, "spacing");
@@ -78,7 +81,7 @@ export async function run(argv: string[]): Promise<unknown> {
     } else {
       throw new CliError(`${imagePath} declares no pixel spacing (needed for shape features); pass --spacing SY,SX in mm`);
     }
-    const opts: ExtractOptions = { spacing, set, ng, binWidth };
+    const opts: ExtractOptions = { spacing, set, ng, binWidth, binLowerBound };
     const result: ExtractResult = extract(loaded.image, mask, opts);
     const out: Record<string, unknown> = {
       set: result.set,
