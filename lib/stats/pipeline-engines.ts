@@ -109,7 +109,7 @@ export function classificationMetrics(y: number[], score: ArrayLike<number>, thr
 
 /**
  * Bootstrap selection frequencies at the chosen lambda, as lib/stats/lasso-bootstrap.ts rule "fixed" (resample
- * rows with replacement, redraw single-class resamples, refit glmnet on the full-data lambda sequence down to the
+ * rows with replacement, redraw single-class resamples, refit glmnet on a warm-start lambda path ending at the
  * chosen lambda, count non-zero coefficients) but with the pipeline's solver options passed to the glmnet engine:
  * bootstrapSelection() always converges exactly (Newton polish), which on near-separable resamples costs ~0.5 s
  * per resample; glmnet's own stopping rule (thresh 1e-7, no polish) costs ~10 ms. Progress every 10 resamples.
