@@ -514,9 +514,35 @@ export async function runPipeline(
   const thr = settings.threshold;
   const svmTrainingPerf = performanceOf("training-cv", yTr, svmOof, 0, "SVM decision value > 0 (libsvm class)", mSeed, mB);
   const svmValPerf = validation.length ? performanceOf("validation", yVa, svmVa, 0, "SVM decision value > 0 (libsvm class)", mSeed + 1, mB) : null;
-  const nomTrainPerf = performanceOf("training-apparent", yTr, pNomTr, thr, `probability >= ${thr}`, mSeed + 2, mB);
+  // training-CV: the final formula refitted on 9 of the 10 LASSO folds and predicted on the 10th (out-of-fold)
+  const cvProbs = (f: FittedLogistic, rad: number[] | null): number[] | null => {
+    const df = frameOf(cohort, training, rad);
+    const out = new Array<number>(training.length).fill(NaN);
+    try {
+      for (let fo = 1; fo <= L.nfolds; fo++) {
+        const fit = training.map((_, i) => i).filter((i) => folds[i] !== fo);
+        const test = training.map((_, i) => i).filter((i) => folds[i] === fo);
+        const sub: DataFrame = { nrow: fit.length, columns: Object.fromEntries(Object.entries(df.columns).map(([c, v]) => [c, fit.map((i) => v[i])])) };
+        const m = lrm(sub, f.formula);
+        const pr = predictLrm(m, df, test).probability;
+        test.forEach((i, t) => (out[i] = pr[t]));
+      }
+      return out;
+    } catch (e) {
+      warn("cv-fallback", `${f === nom ? "nomogram" : "clinical model"}: 10-fold CV predictions failed (${e instanceof Error ? e.message : String(e)}); training performance is apparent`, "performance");
+      return null;
+    }
+  };
+  const pNomCv = cvProbs(nom, radForNomogram);
+  const pClinCv = cvProbs(clin, null);
+  const nomTrainPerf = pNomCv
+    ? performanceOf("training-cv", yTr, pNomCv, thr, `probability >= ${thr}`, mSeed + 2, mB)
+    : performanceOf("training-apparent", yTr, pNomTr, thr, `probability >= ${thr}`, mSeed + 2, mB);
   const nomValPerf = validation.length ? performanceOf("validation", yVa, pNomVa, thr, `probability >= ${thr}`, mSeed + 3, mB) : null;
-  const clinTrainPerf = performanceOf("training-apparent", yTr, pClinTr, thr, `probability >= ${thr}`, mSeed + 4, mB);
+  const clinTrainPerf = pClinCv
+    ? performanceOf("training-cv", yTr, pClinCv, thr, `probability >= ${thr}`, mSeed + 4, mB)
+    : performanceOf("training-apparent", yTr, pClinTr, thr, `probability >= ${thr}`, mSeed + 4, mB);
+  const nomApparentAuc = roc(yTr, pNomTr).auc;
   const clinValPerf = validation.length ? performanceOf("validation", yVa, pClinVa, thr, `probability >= ${thr}`, mSeed + 5, mB) : null;
   lap("performance");
 
@@ -545,7 +571,7 @@ export async function runPipeline(
     else pipelineBootstrap = {
       B: r.B,
       failed: r.failed,
-      nomogram: { apparent: nomTrainPerf.auc, optimism: r.nomOptimism, corrected: nomTrainPerf.auc - r.nomOptimism },
+      nomogram: { apparent: nomApparentAuc, optimism: r.nomOptimism, corrected: nomApparentAuc - r.nomOptimism },
       svm: Number.isFinite(r.svmOptimism) ? { apparent: svmApparent, optimism: r.svmOptimism, corrected: svmApparent - r.svmOptimism } : null,
     };
     if (r.failed > 0) warn("pipeline-bootstrap", `${r.failed} of ${PB} whole-pipeline bootstrap resamples could not be refitted and were skipped`, "validation");
@@ -672,7 +698,8 @@ export async function runPipeline(
       auc: {
         svm_training_cv: svmTrainingPerf.auc,
         svm_validation: svmValPerf ? svmValPerf.auc : null,
-        nomogram_training: nomTrainPerf.auc,
+        nomogram_training_cv: nomTrainPerf.auc,
+        nomogram_apparent: nomApparentAuc,
         nomogram_corrected_c: artefact.nomogram.cIndex.optimismCorrected,
         nomogram_validation: nomValPerf ? nomValPerf.auc : null,
         clinical_validation: clinValPerf ? clinValPerf.auc : null,

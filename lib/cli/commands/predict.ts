@@ -8,6 +8,7 @@ import { CliError, parseArgs, requireFlag } from "../io.ts";
 import { parseArtefact, ArtefactSchemaError } from "../../model/artefact.ts";
 import { verifyArtefact, ArtefactHashMismatchError } from "../../model/hash.ts";
 import { predict, PredictionInputError, type PredictInputs } from "../../model/predict.ts";
+import { assertCompatible, ModelCompatibilityError } from "../../model/compat.ts";
 
 async function readJson(path: string, what: string): Promise<unknown> {
   let text: string;
@@ -53,7 +54,9 @@ export async function run(argv: string[]): Promise<unknown> {
       const spacing: [number, number] | null = sp ? [sp, sp] : (loaded.spacing?.mm ?? null);
       if (!spacing) throw new CliError("the case image has no pixel spacing: add \"spacing_mm\" to case.json");
       const fs = artefact.featureSet.settings as { ng?: number };
-      inputs.features = extract(loaded.image, mask, { spacing, set: artefact.featureSet.name as "seed-299", ng: fs.ng ?? 32 }).features;
+      const fx = extract(loaded.image, mask, { spacing, set: artefact.featureSet.name as "seed-299", ng: fs.ng ?? 32 });
+      assertCompatible(artefact, { set: fx.set, ng: fx.settings.ng, spacing_mm: fx.settings.spacing_mm, bin_width: fx.settings.bin_width });
+      inputs.features = fx.features;
     } else throw new CliError('the case needs "radscore", "features", or "image" + "mask"');
     const r = predict(artefact, inputs);
     return {
@@ -72,7 +75,7 @@ export async function run(argv: string[]): Promise<unknown> {
       model: r.model,
     };
   } catch (e) {
-    if (e instanceof ArtefactHashMismatchError || e instanceof ArtefactSchemaError || e instanceof PredictionInputError) throw new CliError(e.message);
+    if (e instanceof ArtefactHashMismatchError || e instanceof ArtefactSchemaError || e instanceof PredictionInputError || e instanceof ModelCompatibilityError) throw new CliError(e.message);
     throw e;
   }
 }

@@ -59,3 +59,12 @@ test("artefact: schema rejects another schema version and malformed content with
   bad.scaler.min = "x";
   assert.throws(() => parseArtefact(bad), /not a valid model artefact: scaler\.min/);
 });
+
+test("compatibility: features from another set, Ng or spacing are refused with every reason listed", async () => {
+  const { featureCompatibility, assertCompatible, ModelCompatibilityError } = await import("../../../lib/model/compat.ts");
+  const a = parseArtefact(demoModel());
+  assert.deepEqual(featureCompatibility(a, { set: "seed-299", ng: 32, spacing_mm: [0.2, 0.2] }), []);
+  const p = featureCompatibility(a, { set: "ibsi-extended", ng: 64, spacing_mm: [0.1, 0.1] });
+  assert.equal(p.length, 3);
+  assert.throws(() => assertCompatible(a, { set: "seed-299", ng: 16 }), (e: unknown) => e instanceof ModelCompatibilityError && /Ng = 16/.test((e as Error).message));
+});
