@@ -70,6 +70,7 @@ const ws = {
   w: new Float64Array(0),
   pm: new Float64Array(0),
   sq: new Float64Array(0),
+  pc: new Float64Array(0),
 };
 
 function ensure(ng: number): void {
@@ -267,22 +268,27 @@ function directionFeatures(
     else {
       if (ws.q.length < m * m) ws.q = new Float64Array(m * m);
       if (ws.w.length < m * m) ws.w = new Float64Array(m * m);
+      if (ws.pc.length < m * m) ws.pc = new Float64Array(m * m);
       const q = ws.q;
       const wq = ws.w; // wq(a, t) = p(a, t) / (p_x(a) p_y(t) + eps)
+      const pc = ws.pc; // p over the present levels, contiguous rows
       for (let a = 0; a < m; a++) {
         const ia = present[a];
         const pxa = px[ia];
         for (let t = 0; t < m; t++) {
           const kk = present[t];
-          wq[a * m + t] = pm[ia * g1 + kk] / (pxa * px[kk] + EPS);
+          const v = pm[ia * g1 + kk];
+          pc[a * m + t] = v;
+          wq[a * m + t] = v / (pxa * px[kk] + EPS);
         }
       }
       for (let a = 0; a < m; a++) {
+        const ra = a * m;
         for (let b = 0; b < m; b++) {
-          const ib = present[b] * g1;
+          const rb = b * m;
           let s = 0;
-          for (let t = 0; t < m; t++) s += wq[a * m + t] * pm[ib + present[t]];
-          q[a * m + b] = s;
+          for (let t = 0; t < m; t++) s += wq[ra + t] * pc[rb + t]; // Q(a,b) = sum_t wq(a,t) p(b,t)
+          q[ra + b] = s;
         }
       }
       if (ws.sq.length < m) ws.sq = new Float64Array(m);
