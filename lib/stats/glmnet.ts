@@ -234,6 +234,7 @@ class Solver {
   private maxPolish: number;
   private cachedKey = "";
   private cachedL: Float64Array | null = null;
+  private cachedW: Float64Array | null = null;
 
   constructor(
     readonly family: Family,
@@ -465,6 +466,38 @@ class Solver {
   }
 
   /**
+   * Append rows/columns for act[k0-1 ..] to a Cholesky factor of [1, X_A]' W [1, X_A] (k0 x k0), with the
+   * weights w (already divided by n) the factor was built with. Returns null if the result is not PD.
+   */
+  private extendFactor(L0: Float64Array, k0: number, act: number[], w: Float64Array): Float64Array | null {
+    const { n, xs } = this;
+    const k = act.length + 1;
+    const L = new Float64Array(k * k);
+    for (let i = 0; i < k0; i++) for (let j = 0; j <= i; j++) L[i * k + j] = L0[i * k0 + j];
+    const col = (m: number, i: number): number => (m === 0 ? 1 : xs[act[m - 1] * n + i]);
+    for (let m = k0; m < k; m++) {
+      const off = act[m - 1] * n;
+      // h_c = sum_i w_i z_c,i x_new,i for c <= m
+      for (let c = 0; c <= m; c++) {
+        let h = 0;
+        for (let i = 0; i < n; i++) h += w[i] * col(c, i) * xs[off + i];
+        // forward substitution row m of L
+        if (c < m) {
+          let s = h;
+          for (let q = 0; q < c; q++) s -= L[m * k + q] * L[c * k + q];
+          L[m * k + c] = s / L[c * k + c];
+        } else {
+          let s = h;
+          for (let q = 0; q < m; q++) s -= L[m * k + q] * L[m * k + q];
+          if (!(s > 1e-300)) return null;
+          L[m * k + m] = Math.sqrt(s);
+        }
+      }
+    }
+    return L;
+  }
+
+  /**
    * Active-set Newton with fixed signs on the smooth restriction of the objective. Succeeds only if the
    * signs are kept and every inactive column satisfies the KKT condition |g_j| <= lambda; otherwise the
    * state is restored and the caller keeps iterating CD.
@@ -493,7 +526,16 @@ class Solver {
     // reuse the previous lambda's Hessian factor when the active set is unchanged (chord Newton; refreshed
     // below as soon as convergence slows down)
     const key = act.join(",");
-    let L: Float64Array | null = this.cachedKey === key ? this.cachedL : null;
+    let L: Float64Array | null = null;
+    if (this.cachedL && this.cachedKey === key) L = this.cachedL;
+    else if (this.cachedL && this.cachedW && key.startsWith(this.cachedKey + ",")) {
+      // new variables were appended: extend the cached factor (same stale weights) by one row per variable
+      L = this.extendFactor(this.cachedL, this.cachedKey.split(",").length + 1, act, this.cachedW);
+      if (L) {
+        this.cachedKey = key;
+        this.cachedL = L;
+      }
+    }
     let f = this.objective(lam, this.eta, b, act);
     let lastDec = Infinity;
     for (let it = 0; it < 60; it++) {
@@ -534,6 +576,9 @@ class Solver {
         if (!L) return restore();
         this.cachedKey = act.join(",");
         this.cachedL = L;
+        const w = new Float64Array(n);
+        for (let i = 0; i < n; i++) w[i] = Z[i] * Z[i];
+        this.cachedW = w;
       }
       const step = cholSolve(L, g, k);
       let dec = 0;
