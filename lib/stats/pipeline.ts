@@ -36,6 +36,8 @@ export type ProgressFn = (stage: PipelineStage, done: number, total: number) => 
 
 export type PipelineReport = {
   timings_s: Record<string, number>;
+  /** CPU seconds of this process per stage (less sensitive than wall time to other processes on a shared machine) */
+  cpu_s: Record<string, number>;
   summary: {
     n: number;
     events: number;
@@ -61,6 +63,10 @@ export class PipelineError extends Error {
 const STREAM = { split: 1, lassoFolds: 2, bootstrap: 3, svmFolds: 4, validate: 5, metrics: 6, nested: 7, clinicalValidate: 8, pipelineBoot: 9 } as const;
 
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+const cpuNow = (): number => {
+  const u = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return u ? (u.user + u.system) / 1e6 : 0;
+};
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 function countEvents(y: ArrayLike<number>, idx?: number[]): number {
@@ -287,13 +293,19 @@ export async function runPipeline(
     warnings.push({ code, message, stage });
   };
   const timings: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   let t0 = now();
+  let c0 = cpuNow();
   const lap = (name: string): void => {
     const t = now();
+    const c = cpuNow();
     timings[name] = (t - t0) / 1000;
+    cpu[name] = c - c0;
     t0 = t;
+    c0 = c;
   };
   const tStart = now();
+  const cStart = cpuNow();
 
   // ---- 0. assemble and check the data --------------------------------------------------------------------------
   const problems: InputProblem[] = [];
@@ -684,8 +696,10 @@ export async function runPipeline(
   assertFinite(body, "artefact");
   const artefact = { ...body, hash: hashArtefact(body) } as ModelArtefact;
   timings.total = (now() - tStart) / 1000;
+  cpu.total = cpuNow() - cStart;
   const report: PipelineReport = {
     timings_s: timings,
+    cpu_s: cpu,
     summary: {
       n,
       events: eventsAll,

@@ -127,6 +127,7 @@ export async function run(argv: string[]): Promise<unknown> {
       auc: report.summary.auc,
       warnings: report.warnings.map((w) => `${w.code}: ${w.message}`),
       timings_s: timings,
+      cpu_s: report.cpu_s,
     };
   } catch (e) {
     if (e instanceof PipelineInputError || e instanceof PipelineSettingsError || e instanceof PipelineError || e instanceof CsvError) throw new CliError(e.message);
