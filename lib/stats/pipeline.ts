@@ -519,10 +519,33 @@ export async function runPipeline(
   const mSeed = streamSeed(seed, STREAM.metrics);
   const pNomTr = nom.model.linearPredictor.map((v) => 1 / (1 + Math.exp(-v)));
   const pClinTr = clin.model.linearPredictor.map((v) => 1 / (1 + Math.exp(-v)));
+  // a validation patient whose factor level never occurs in the training rows cannot be scored by the logistic
+  // models: such patients are left out of the nomogram/clinical validation figures, with a warning naming them
   const predictRows = (f: FittedLogistic, rows: number[], rad: number[] | null): number[] =>
-    rows.map((i, t) => predictPatient(f.nomo, valuesOf(cohort[i], rad ? rad[t] : null)).probability);
-  const pNomVa = validation.length ? predictRows(nom, validation, radVa) : [];
-  const pClinVa = validation.length ? predictRows(clin, validation, null) : [];
+    rows.map((i, t) => {
+      try {
+        return predictPatient(f.nomo, valuesOf(cohort[i], rad ? rad[t] : null)).probability;
+      } catch {
+        return NaN;
+      }
+    });
+  const pNomVaAll = validation.length ? predictRows(nom, validation, radVa) : [];
+  const pClinVaAll = validation.length ? predictRows(clin, validation, null) : [];
+  const okVa = validation.map((_, t) => t).filter((t) => Number.isFinite(pNomVaAll[t]) && Number.isFinite(pClinVaAll[t]));
+  if (okVa.length < validation.length)
+    warn(
+      "unscorable-validation",
+      `${validation.length - okVa.length} validation patient(s) have a factor level absent from the training cohort and are left out of the nomogram and clinical-model validation: ${validation
+        .filter((_, t) => !okVa.includes(t))
+        .map((i) => cohort[i].caseCode)
+        .join(", ")}`,
+      "validation",
+    );
+  const yVaM = okVa.map((t) => yVa[t]);
+  const pNomVa = okVa.map((t) => pNomVaAll[t]);
+  const pClinVa = okVa.map((t) => pClinVaAll[t]);
+  const evVaM = countEvents(yVaM);
+  const logisticValidation = validation.length > 0 && evVaM > 0 && evVaM < yVaM.length;
   const thr = settings.threshold;
   const svmTrainingPerf = performanceOf("training-cv", yTr, svmOof, 0, "SVM decision value > 0 (libsvm class)", mSeed, mB);
   const svmValPerf = validation.length ? performanceOf("validation", yVa, svmVa, 0, "SVM decision value > 0 (libsvm class)", mSeed + 1, mB) : null;
@@ -550,12 +573,12 @@ export async function runPipeline(
   const nomTrainPerf = pNomCv
     ? performanceOf("training-cv", yTr, pNomCv, thr, `probability >= ${thr}`, mSeed + 2, mB)
     : performanceOf("training-apparent", yTr, pNomTr, thr, `probability >= ${thr}`, mSeed + 2, mB);
-  const nomValPerf = validation.length ? performanceOf("validation", yVa, pNomVa, thr, `probability >= ${thr}`, mSeed + 3, mB) : null;
+  const nomValPerf = logisticValidation ? performanceOf("validation", yVaM, pNomVa, thr, `probability >= ${thr}`, mSeed + 3, mB) : null;
   const clinTrainPerf = pClinCv
     ? performanceOf("training-cv", yTr, pClinCv, thr, `probability >= ${thr}`, mSeed + 4, mB)
     : performanceOf("training-apparent", yTr, pClinTr, thr, `probability >= ${thr}`, mSeed + 4, mB);
   const nomApparentAuc = roc(yTr, pNomTr).auc;
-  const clinValPerf = validation.length ? performanceOf("validation", yVa, pClinVa, thr, `probability >= ${thr}`, mSeed + 5, mB) : null;
+  const clinValPerf = logisticValidation ? performanceOf("validation", yVaM, pClinVa, thr, `probability >= ${thr}`, mSeed + 5, mB) : null;
   lap("performance");
 
   // ---- 10b. whole-pipeline bootstrap (optimism of the training AUCs with every step redone per resample) -----
@@ -589,16 +612,16 @@ export async function runPipeline(
     if (r.failed > 0) warn("pipeline-bootstrap", `${r.failed} of ${PB} whole-pipeline bootstrap resamples could not be refitted and were skipped`, "validation");
   }
   lap("pipeline_bootstrap");
-  const comparison = validation.length ? rocTestDelong(yVa, pNomVa, pClinVa) : rocTestDelong(yTr, pNomTr, pClinTr);
+  const comparison = logisticValidation ? rocTestDelong(yVaM, pNomVa, pClinVa) : rocTestDelong(yTr, pNomTr, pClinTr);
   lap("comparison");
 
   // ---- 11. decision curve --------------------------------------------------------------------------------------------------
-  const dcaOnValidation = validation.length > 0;
+  const dcaOnValidation = logisticValidation;
   const dc = decisionCurveTable(
-    dcaOnValidation ? yVa : yTr,
+    dcaOnValidation ? yVaM : yTr,
     dcaOnValidation ? pNomVa : pNomTr,
     dcaOnValidation ? pClinVa : pClinTr,
-    dcaOnValidation ? svmVa.map((d) => svmPlattProbability(svm, d)) : svmOof.map((d) => svmPlattProbability(svm, d)),
+    dcaOnValidation ? okVa.map((t) => svmPlattProbability(svm, svmVa[t])) : svmOof.map((d) => svmPlattProbability(svm, d)),
     settings.decisionCurve,
   );
   lap("decision_curve");
@@ -684,9 +707,9 @@ export async function runPipeline(
       grid: { cost: S.cost, gamma: S.gamma, auc: gridAuc, nfolds: S.nfolds },
       performance: { training: svmTrainingPerf, validation: svmValPerf },
     },
-    nomogram: logisticArtefact(nom, training, cohort, nomTrainPerf, nomValPerf, valNom, validation.length ? validationCalibration(pNomVa, yVa) : null, nomValPerf ? nomValPerf.auc : null, pNomTr, yTr),
-    clinical: logisticArtefact(clin, training, cohort, clinTrainPerf, clinValPerf, valClin, validation.length ? validationCalibration(pClinVa, yVa) : null, clinValPerf ? clinValPerf.auc : null, pClinTr, yTr),
-    comparison: { nomogramVsClinical: { z: comparison.z, pValue: comparison.pValue, cohort: validation.length ? "validation" : "training-apparent" } },
+    nomogram: logisticArtefact(nom, training, cohort, nomTrainPerf, nomValPerf, valNom, logisticValidation ? validationCalibration(pNomVa, yVaM) : null, nomValPerf ? nomValPerf.auc : null, pNomTr, yTr),
+    clinical: logisticArtefact(clin, training, cohort, clinTrainPerf, clinValPerf, valClin, logisticValidation ? validationCalibration(pClinVa, yVaM) : null, clinValPerf ? clinValPerf.auc : null, pClinTr, yTr),
+    comparison: { nomogramVsClinical: { z: comparison.z, pValue: comparison.pValue, cohort: logisticValidation ? "validation" : "training-apparent" } },
     pipelineBootstrap,
     decisionCurve: { cohort: dcaOnValidation ? "validation" : "training-apparent", ...dc },
     table1: t1,

@@ -122,3 +122,16 @@ test("pipeline: nested cross-fitting (inner CV per outer fold) gives out-of-fold
   // the final Rad-score (full training data) is the same either way
   assert.deepEqual(p.artefact.lasso.features, n.artefact.lasso.features);
 });
+
+test("pipeline: validation patients with a factor level unseen in training are left out of the nomogram validation, with a warning", async () => {
+  const { cohort, features } = demoCohort();
+  const moved = cohort.map((r) => (r.split === "primary" && r.t_stage === "T4" ? { ...r, t_stage: "T3" as const } : r));
+  const nT4 = moved.filter((r) => r.split === "validation" && r.t_stage === "T4").length;
+  assert.ok(nT4 > 0);
+  const r = await runPipeline(moved, features, { ...FAST, nomogram: { stepwise: "none" } }, 4);
+  const w = r.artefact.warnings.find((x) => x.code === "unscorable-validation");
+  assert.ok(w, "warning present");
+  assert.equal(r.artefact.nomogram.performance.validation!.n, 37 - nT4);
+  assert.equal(r.artefact.svm.performance.validation!.n, 37);
+  assert.deepEqual(r.artefact.nomogram.deleted, []);
+});
