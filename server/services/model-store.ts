@@ -71,7 +71,7 @@ export async function getActiveModel(db: Db): Promise<ActiveModel> {
 
 /** Path of the demo artefact (overridable for tests). */
 export function demoModelPath(): string {
-  return process.env.AXILLA_DEMO_MODEL ?? join(process.cwd(), "demo", "model.json");
+  return process.env.AXILLA_DEMO_MODEL ?? join(/* turbopackIgnore: true */ process.cwd(), "demo", "model.json");
 }
 
 /**
@@ -82,13 +82,13 @@ export function demoModelPath(): string {
 export async function seedDemoModel(db: Db, path = demoModelPath()): Promise<string | null> {
   const [{ n }] = await db.select({ n: count() }).from(modelVersions);
   if (n > 0) return null;
-  if (!existsSync(path)) {
+  if (!existsSync(/* turbopackIgnore: true */ path)) {
     log.warn("demo model not imported: the demo artefact file does not exist yet", { file: path });
     return null;
   }
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, "utf8"));
+    json = JSON.parse(await readFile(/* turbopackIgnore: true */ path, "utf8"));
   } catch (e) {
     log.error("demo model not imported: the file is not valid JSON", { file: path, error: e as Error });
     return null;
