@@ -28,6 +28,11 @@ export interface GlmnetOptions {
   maxPolish?: number;
   /** apply glmnet's early-stopping rule; default true unless `lambda` is given */
   earlyStop?: boolean;
+  /**
+   * Start the first lambda from these coefficients (original scale), e.g. the full-data solution when refitting
+   * a bootstrap resample. Only changes the speed: the exact optimum does not depend on the starting point.
+   */
+  warmStart?: { a0: number; beta: ArrayLike<number> };
 }
 
 export interface GlmnetFit {
@@ -159,17 +164,30 @@ export function glmnet(x: DesignMatrix, y: ArrayLike<number>, opts: GlmnetOption
   const earlyStop = opts.earlyStop ?? !userLambda;
 
   const solver = new Solver(family, n, p, xs, yv, ju, nulldev, ybar, opts);
+  if (opts.warmStart) {
+    const ws = opts.warmStart;
+    if (ws.beta.length !== p) throw new GlmnetError(`glmnet: warmStart has ${ws.beta.length} coefficients for ${p} columns`);
+    let b0 = ws.a0;
+    const bs = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      if (!ju[j] || !(ws.beta[j] !== 0)) continue;
+      bs[j] = ws.beta[j] * sd[j]; // standardised scale
+      b0 += mean[j] * ws.beta[j];
+    }
+    solver.setState(b0, bs);
+  }
   const nl = lambdas.length;
   const outA0: number[] = [];
   const outBeta: Float64Array[] = [];
   const outDf: number[] = [];
   const outDev: number[] = [];
   const outLam: number[] = [];
-  let lamPrev = lambdaMax;
+  // strong rule reference: lambda_max, or the first lambda itself when warm-started near its solution
+  let lamPrev = opts.warmStart ? lambdas[0] : lambdaMax;
   for (let k = 0; k < nl; k++) {
     const lam = lambdas[k];
     if (k === 0 && !userLambda) solver.setNull();
-    else if (lam >= lambdaMax && solver.isNull()) solver.setNull();
+    else if (lam >= lambdaMax) solver.setNull(); // at or above lambda_max the solution is intercept-only
     else solver.solve(lam, Math.max(lamPrev, lam));
     lamPrev = lam;
     // back to the original scale: beta_j = b_j / sd_j, a0 = b0 - sum_j mean_j beta_j
@@ -265,6 +283,23 @@ class Solver {
 
   isNull(): boolean {
     return this.A.length === 0;
+  }
+
+  /** set coefficients (standardised scale) and recompute eta */
+  setState(b0: number, bs: Float64Array): void {
+    this.setNull();
+    this.b0 = b0;
+    for (let j = 0; j < this.p; j++) {
+      if (bs[j] === 0 || !Number.isFinite(bs[j])) continue;
+      this.b[j] = bs[j];
+      this.inA[j] = 1;
+      this.A.push(j);
+    }
+    this.eta.fill(b0);
+    for (const j of this.A) {
+      const off = j * this.n;
+      for (let i = 0; i < this.n; i++) this.eta[i] += this.b[j] * this.xs[off + i];
+    }
   }
 
   setNull(): void {
@@ -637,7 +672,7 @@ class Solver {
         }
         break;
       }
-      if (dec < 1e-24 * Math.max(1, Math.abs(f))) break;
+      if (dec < 1e-20 * Math.max(1, Math.abs(f))) break;
       if (L !== null && this.family !== "gaussian" && dec > 0.25 * lastDec) L = null; // slow chord convergence: refresh the Hessian
       lastDec = dec;
     }
