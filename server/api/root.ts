@@ -11,6 +11,9 @@ import { predictionsRouter } from "./routers/predictions.ts";
 import { meetingsRouter } from "./routers/meetings.ts";
 import { baselinesRouter } from "./routers/baselines.ts";
 import { reportsRouter } from "./routers/reports.ts";
+import { cohortsRouter } from "./routers/cohorts.ts";
+import { runsRouter } from "./routers/runs.ts";
+import { modelsRouter } from "./routers/models.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -26,6 +29,9 @@ export const appRouter = createTRPCRouter({
   meetings: meetingsRouter,
   baselines: baselinesRouter,
   reports: reportsRouter,
+  cohorts: cohortsRouter,
+  runs: runsRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@
 //   import { myHandler } from "../services/training.ts";
 //   defineJob("training.run", myHandler, { resumable: false });
 import type { HandlerOptions, JobHandler, JobQueue } from "./types.ts";
+import { trainingHandler } from "./handlers/training.ts";
 
 const registry = new Map<string, { handler: JobHandler<unknown, unknown>; opts: HandlerOptions }>();
 
@@ -26,3 +27,6 @@ defineJob<{ steps?: number; stepMs?: number }, { counted: number }>("demo.count"
   }
   return { counted: steps };
 });
+
+// Model administration (issue 5): extraction + the training pipeline in a worker thread; not resumable.
+defineJob("training.run", trainingHandler, { resumable: false });
