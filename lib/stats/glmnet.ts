@@ -253,6 +253,7 @@ class Solver {
   private cachedKey = "";
   private cachedL: Float64Array | null = null;
   private cachedW: Float64Array | null = null;
+  private gradFresh = false;
 
   constructor(
     readonly family: Family,
@@ -288,6 +289,7 @@ class Solver {
   /** set coefficients (standardised scale) and recompute eta */
   setState(b0: number, bs: Float64Array): void {
     this.setNull();
+    this.gradFresh = false;
     this.b0 = b0;
     for (let j = 0; j < this.p; j++) {
       if (bs[j] === 0 || !Number.isFinite(bs[j])) continue;
@@ -303,6 +305,7 @@ class Solver {
   }
 
   setNull(): void {
+    this.gradFresh = false;
     this.b.fill(0);
     for (const j of this.A) this.inA[j] = 0;
     this.A = [];
@@ -345,7 +348,7 @@ class Solver {
   solve(lam: number, lamPrev: number): void {
     const { p, ju } = this;
     // sequential strong rule (Tibshirani et al. 2012): keep j if |g_j| > 2 lambda - lambda_prev
-    this.computeGrad(true);
+    if (!this.gradFresh) this.computeGrad(true); // after a successful polish the inactive gradient is current
     for (const j of this.S) this.inS[j] = 0;
     this.S = [];
     const cut = 2 * lam - lamPrev;
@@ -363,7 +366,7 @@ class Solver {
         if (this.polish(lam)) break;
       }
       // KKT check outside the strong set
-      this.computeGrad(false);
+      if (!this.gradFresh) this.computeGrad(false);
       let added = false;
       for (let j = 0; j < p; j++) {
         if (!ju[j] || this.inS[j]) continue;
@@ -379,6 +382,7 @@ class Solver {
 
   /** IRLS outer loop with CD over the strong set. Returns false when the pass budget ran out first. */
   private fitOnStrongSet(lam: number, budget = this.passesBeforePolish): boolean {
+    this.gradFresh = false;
     const { n, xs, y, eta, r, v, xv, b, thr, S } = this;
     const gaussian = this.family === "gaussian";
     const bOld = new Float64Array(this.p);
@@ -538,6 +542,7 @@ class Solver {
    * state is restored and the caller keeps iterating CD.
    */
   private polish(lam: number): boolean {
+    this.gradFresh = false;
     const { n, xs, y, b } = this;
     const act = this.A.filter((j) => b[j] !== 0);
     let k = act.length + 1;
@@ -684,7 +689,9 @@ class Solver {
       let s = 0;
       for (let i = 0; i < n; i++) s += xs[off + i] * res[i];
       if (Math.abs(s) > lam * (1 + 1e-9)) return restore();
+      this.grad[j] = s;
     }
+    this.gradFresh = true; // grad holds the gradient of every inactive column at the polished solution
     return true;
   }
 }
