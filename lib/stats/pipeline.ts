@@ -52,6 +52,14 @@ export type PipelineReport = {
   warnings: ArtefactWarning[];
 };
 
+/** The run was cancelled through the AbortSignal passed to runPipeline. */
+export class PipelineCancelledError extends Error {
+  constructor() {
+    super("the training run was cancelled");
+    this.name = "PipelineCancelledError";
+  }
+}
+
 export class PipelineError extends Error {
   constructor(message: string) {
     super(message);
@@ -67,7 +75,7 @@ const cpuNow = (): number => {
   const u = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
   return u ? (u.user + u.system) / 1e6 : 0;
 };
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 function countEvents(y: ArrayLike<number>, idx?: number[]): number {
   let e = 0;
@@ -284,7 +292,12 @@ export async function runPipeline(
   settingsInput: PipelineSettingsInput | PipelineSettings = {},
   seed = 1,
   onProgress?: ProgressFn,
+  options: { signal?: AbortSignal } = {},
 ): Promise<{ artefact: ModelArtefact; report: PipelineReport }> {
+  const tick = async (): Promise<void> => {
+    await yieldToEventLoop();
+    if (options.signal?.aborted) throw new PipelineCancelledError();
+  };
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new PipelineError(`seed must be an integer in [0, 2^32), got ${seed}`);
   const settings = parseSettings(settingsInput);
   const progress: ProgressFn = onProgress ?? (() => {});
@@ -493,7 +506,9 @@ export async function runPipeline(
   lap("table1");
 
   // ---- 8. nomogram and clinical-only model -------------------------------------------------------------------------------
-  progress("validation", 0, 2);
+  const PBn = settings.validation.pipelineB ?? (method === "bootstrap" ? 50 : 0);
+  const vTotal = 2 + PBn; // validate + calibrate of the two logistic models, then the whole-pipeline bootstrap
+  progress("validation", 0, vTotal);
   await tick();
   const radForNomogram = radCross ?? radTr;
   const predictors = [...settings.nomogram.predictors];
@@ -508,10 +523,10 @@ export async function runPipeline(
   // ---- 9. validate + calibrate (bootstrap B) -----------------------------------------------------------------------------
   const VB = settings.validation.B;
   const valNom = VB > 0 ? validateAndCalibrate(nom.model, { B: VB, seed: streamSeed(seed, STREAM.validate) }) : null;
-  progress("validation", 1, 2);
+  progress("validation", 1, vTotal);
   await tick();
   const valClin = VB > 0 ? validateAndCalibrate(clin.model, { B: VB, seed: streamSeed(seed, STREAM.clinicalValidate) }) : null;
-  progress("validation", 2, 2);
+  progress("validation", 2, vTotal);
   lap("validate_calibrate");
 
   // ---- 10. performance: training (apparent / CV) and validation --------------------------------------------------------
@@ -582,7 +597,7 @@ export async function runPipeline(
   lap("performance");
 
   // ---- 10b. whole-pipeline bootstrap (optimism of the training AUCs with every step redone per resample) -----
-  const PB = settings.validation.pipelineB ?? (method === "bootstrap" ? 50 : 0);
+  const PB = PBn;
   let pipelineBootstrap: ModelArtefact["pipelineBootstrap"] = null;
   if (PB > 0) {
     const svmApparent = roc(yTr, svmDecision(svm, XtrSel)).auc;
@@ -598,7 +613,7 @@ export async function runPipeline(
       cost,
       gamma,
       onProgress: async (d, t) => {
-        progress("validation", d, t);
+        progress("validation", 2 + d, 2 + t);
         await tick();
       },
     });

@@ -135,3 +135,21 @@ test("pipeline: validation patients with a factor level unseen in training are l
   assert.equal(r.artefact.svm.performance.validation!.n, 37);
   assert.deepEqual(r.artefact.nomogram.deleted, []);
 });
+
+test("pipeline: an AbortSignal cancels a run between stages; validation progress only moves forward", async () => {
+  const { cohort, features } = demoCohort();
+  const { PipelineCancelledError } = await import("../../../lib/stats/pipeline.ts");
+  const ac = new AbortController();
+  await assert.rejects(
+    runPipeline(cohort, features, FAST, 1, (stage) => {
+      if (stage === "bootstrap") ac.abort();
+    }, { signal: ac.signal }),
+    PipelineCancelledError,
+  );
+  const seen: [number, number][] = [];
+  await runPipeline(cohort, features, { ...FAST, validation: { ...FAST.validation, pipelineB: 20 } }, 1, (stage, d, t) => {
+    if (stage === "validation") seen.push([d, t]);
+  });
+  assert.ok(seen.every(([d, t], i) => t === 22 && (i === 0 || d >= seen[i - 1][0])), JSON.stringify(seen));
+  assert.deepEqual(seen[seen.length - 1], [22, 22]);
+});
