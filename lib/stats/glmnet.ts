@@ -451,8 +451,20 @@ class Solver {
     for (let t = 0; t < set.length; t++) {
       const j = set[t];
       const off = j * n;
-      let g = 0;
-      for (let i = 0; i < n; i++) g += r[i] * xs[off + i];
+      // g = r . x_j, 4-way unrolled (independent partial sums help V8)
+      let g0 = 0,
+        g1 = 0,
+        g2 = 0,
+        g3 = 0;
+      let i = 0;
+      for (; i + 3 < n; i += 4) {
+        g0 += r[i] * xs[off + i];
+        g1 += r[i + 1] * xs[off + i + 1];
+        g2 += r[i + 2] * xs[off + i + 2];
+        g3 += r[i + 3] * xs[off + i + 3];
+      }
+      for (; i < n; i++) g0 += r[i] * xs[off + i];
+      const g = g0 + g1 + g2 + g3;
       const bj = b[j];
       const u = g + xv[j] * bj;
       const au = Math.abs(u) - lam;
@@ -606,8 +618,19 @@ class Solver {
           const ra = a * n;
           for (let c = 0; c <= a; c++) {
             const rc = c * n;
-            let t = 0;
-            for (let i = 0; i < n; i++) t += Z[ra + i] * Z[rc + i];
+            let t0 = 0,
+              t1 = 0,
+              t2 = 0,
+              t3 = 0;
+            let i = 0;
+            for (; i + 3 < n; i += 4) {
+              t0 += Z[ra + i] * Z[rc + i];
+              t1 += Z[ra + i + 1] * Z[rc + i + 1];
+              t2 += Z[ra + i + 2] * Z[rc + i + 2];
+              t3 += Z[ra + i + 3] * Z[rc + i + 3];
+            }
+            for (; i < n; i++) t0 += Z[ra + i] * Z[rc + i];
+            const t = t0 + t1 + t2 + t3;
             H[a * k + c] = t;
             H[c * k + a] = t;
           }
