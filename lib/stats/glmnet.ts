@@ -340,7 +340,7 @@ class Solver {
       if (!ju[j] || (!all && this.inS[j])) continue;
       const off = j * n;
       let g = 0;
-      for (let i = 0; i < n; i++) g += xs[off + i] * res[i];
+      g = dotAt(xs, off, res, n);
       grad[j] = g;
     }
   }
@@ -599,7 +599,7 @@ class Solver {
       for (let a = 0; a < act.length; a++) {
         const off = act[a] * n;
         let s = 0;
-        for (let i = 0; i < n; i++) s += xs[off + i] * res[i];
+        s = dotAt(xs, off, res, n);
         g[a + 1] = -s + lam * sgn[a];
       }
       if (L === null) {
@@ -710,13 +710,30 @@ class Solver {
       if (!this.ju[j] || b[j] !== 0) continue;
       const off = j * n;
       let s = 0;
-      for (let i = 0; i < n; i++) s += xs[off + i] * res[i];
+      s = dotAt(xs, off, res, n);
       if (Math.abs(s) > lam * (1 + 1e-9)) return restore();
       this.grad[j] = s;
     }
     this.gradFresh = true; // grad holds the gradient of every inactive column at the polished solution
     return true;
   }
+}
+
+/** sum_i a[off + i] * b[i], 4-way unrolled */
+function dotAt(a: Float64Array, off: number, b: Float64Array, n: number): number {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[off + i] * b[i];
+    s1 += a[off + i + 1] * b[i + 1];
+    s2 += a[off + i + 2] * b[i + 2];
+    s3 += a[off + i + 3] * b[i + 3];
+  }
+  for (; i < n; i++) s0 += a[off + i] * b[i];
+  return s0 + s1 + s2 + s3;
 }
 
 /** Cholesky factor L (lower, row-major) of a symmetric positive definite k x k matrix; null if not PD. */
