@@ -338,6 +338,7 @@ export async function runPipeline(
   const hasColumn = cohort.every((r) => r.split !== null);
   if (method === "auto") method = hasColumn ? "column" : "stratified";
   if (method === "column" && !hasColumn) throw new PipelineError('split method "column" needs a split column (primary/validation) in the cohort');
+  const PBn = settings.validation.pipelineB ?? (method === "bootstrap" ? 50 : 0); // whole-pipeline bootstrap resamples
   let training: number[];
   let validation: number[];
   if (method === "column") {
@@ -499,6 +500,11 @@ export async function runPipeline(
   const svm = svmTrain(XtrSel, yTr, cost, gamma, true, streamSeed(seed, STREAM.svmFolds));
   const svmOof = grid.oof; // training-CV: out-of-fold decision values at the chosen (C, gamma)
   const svmVa = XvaSel ? svmDecision(svm, XvaSel) : [];
+  warn(
+    "svm-cv-tuned",
+    `the SVM's training-CV figures are out-of-fold at the (C, gamma) chosen on the same folds (${S.cost.length * S.gamma.length}-point grid), so they are optimistic; ${validation.length ? "the validation cohort" : "the whole-pipeline bootstrap"}${validation.length && PBn ? " and the whole-pipeline bootstrap" : ""} give${validation.length && PBn ? "" : "s"} the honest estimate`,
+    "svm",
+  );
   lap("svm_grid");
 
   // ---- 7. Table 1 ---------------------------------------------------------------------------------------------------------
@@ -506,7 +512,6 @@ export async function runPipeline(
   lap("table1");
 
   // ---- 8. nomogram and clinical-only model -------------------------------------------------------------------------------
-  const PBn = settings.validation.pipelineB ?? (method === "bootstrap" ? 50 : 0);
   const vTotal = 2 + PBn; // validate + calibrate of the two logistic models, then the whole-pipeline bootstrap
   progress("validation", 0, vTotal);
   await tick();
