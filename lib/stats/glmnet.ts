@@ -549,9 +549,10 @@ class Solver {
   }
 
   /**
-   * Active-set Newton with fixed signs on the smooth restriction of the objective. Succeeds only if the
-   * signs are kept and every inactive column satisfies the KKT condition |g_j| <= lambda; otherwise the
-   * state is restored and the caller keeps iterating CD.
+   * Active-set Newton with fixed signs on the smooth restriction of the objective (a coefficient reaching zero
+   * leaves the set: projected Newton). Succeeds only if every inactive column then satisfies the KKT condition
+   * |g_j| <= lambda; otherwise the caller keeps iterating CD (from the polished point, which only lowered the
+   * objective, or from the restored state when the Newton system failed).
    */
   private polish(lam: number): boolean {
     this.gradFresh = false;
@@ -711,7 +712,8 @@ class Solver {
       const off = j * n;
       let s = 0;
       s = dotAt(xs, off, res, n);
-      if (Math.abs(s) > lam * (1 + 1e-9)) return restore();
+      // a column wants to enter: keep the (better) polished point and let CD bring the column in
+      if (Math.abs(s) > lam * (1 + 1e-9)) return false;
       this.grad[j] = s;
     }
     this.gradFresh = true; // grad holds the gradient of every inactive column at the polished solution
