@@ -6,9 +6,7 @@ import { table1, type Table1Result } from "./table1.ts";
 import { svmGridSearch } from "./grid.ts";
 import { plattCalibrate, sigmoidPredict } from "./platt.ts";
 import { confusionMetrics } from "./metrics.ts";
-import { glmnet, type GlmnetOptions } from "./glmnet.ts";
-import { subsetRows } from "./scaler.ts";
-import { createRng, bootstrapIndices } from "../random.ts";
+import { bootstrapSelection } from "./lasso-bootstrap.ts";
 import type { DataFrame, Cell } from "./design.ts";
 import type { DesignMatrix } from "./scaler.ts";
 import type { CohortRecord } from "./pipeline-input.ts";
@@ -108,37 +106,29 @@ export function classificationMetrics(y: number[], score: ArrayLike<number>, thr
 }
 
 /**
- * Bootstrap selection frequencies at the chosen lambda, as lib/stats/lasso-bootstrap.ts rule "fixed" (resample
- * rows with replacement, redraw single-class resamples, refit glmnet on a warm-start lambda path ending at the
- * chosen lambda, count non-zero coefficients) but with the pipeline's solver options passed to the glmnet engine:
- * bootstrapSelection() always converges exactly (Newton polish), which on near-separable resamples costs ~0.5 s
- * per resample; glmnet's own stopping rule (thresh 1e-7, no polish) costs ~10 ms. Progress every 10 resamples.
+ * Bootstrap selection frequencies at the chosen lambda: lib/stats/lasso-bootstrap.ts bootstrapSelection (rule
+ * "fixed": resample rows with replacement, redraw single-class resamples, refit the LASSO at that lambda, exactly
+ * converged, count non-zero coefficients), run in chunks of 10 resamples — each chunk with its own derived seed —
+ * so progress can be reported between chunks.
  */
 export async function lassoSelectionFrequencies(
   x: DesignMatrix,
   y: number[],
   B: number,
-  lambdaPath: ArrayLike<number>,
-  solver: GlmnetOptions,
+  lambda: number,
   seed: number,
   onChunk: (done: number, total: number) => void | Promise<void>,
 ): Promise<{ frequency: Float64Array; B: number; redraws: number }> {
   const counts = new Float64Array(x.p);
-  const rng = createRng(seed);
   let redraws = 0;
-  for (let b = 0; b < B; b++) {
-    let idx = bootstrapIndices(rng, x.n);
-    for (let tries = 0; tries < 1000; tries++) {
-      let s = 0;
-      for (let t = 0; t < idx.length; t++) s += y[idx[t]];
-      if (s > 0 && s < idx.length) break;
-      idx = bootstrapIndices(rng, x.n);
-      redraws++;
-    }
-    const fit = glmnet(subsetRows(x, idx), Float64Array.from(idx, (i) => y[i]), { ...solver, family: "binomial", lambda: lambdaPath });
-    const beta = fit.beta[fit.beta.length - 1];
-    for (let j = 0; j < x.p; j++) if (beta[j] !== 0) counts[j]++;
-    if ((b + 1) % 10 === 0 || b + 1 === B) await onChunk(b + 1, B);
+  let done = 0;
+  for (let chunk = 0; done < B; chunk++) {
+    const b = Math.min(10, B - done);
+    const r = bootstrapSelection(x, y, { B: b, seed: ((seed >>> 0) + Math.imul(chunk + 1, 40503)) >>> 0 || 1, family: "binomial", rule: "fixed", lambda });
+    for (let j = 0; j < x.p; j++) counts[j] += r.counts[j];
+    redraws += r.redraws;
+    done += b;
+    await onChunk(done, B);
   }
   return { frequency: Float64Array.from(counts, (c) => (B > 0 ? c / B : 0)), B, redraws };
 }

@@ -430,12 +430,11 @@ export async function runPipeline(
 
   // ---- 4. bootstrap selection frequencies ---------------------------------------------------------------------------
   const B = L.bootstrapB;
-  // warm-start path for the resample fits: 10 geometric steps from lambda_max to the chosen lambda (the solution at
-  // the chosen lambda does not depend on the path; 10 warm starts reach it as reliably as the full k + 1 values at
-  // half the cost — same selections on the demo cohort)
+  // warm-start path for the whole-pipeline bootstrap refits: 10 geometric steps from lambda_max to the chosen
+  // lambda (the solution there does not depend on the path; 10 warm starts reach it as reliably as k + 1 values)
   const lmax = cv.fit.lambda[0];
   const lambdaSeq = k < 10 ? Array.from(cv.fit.lambda.slice(0, k + 1)) : Array.from({ length: 10 }, (_, i) => (i === 9 ? lambda : lmax * Math.pow(lambda / lmax, i / 9)));
-  const boot = await lassoSelectionFrequencies(Xtr, yTr, B, lambdaSeq, solver, streamSeed(seed, STREAM.bootstrap), async (d, t) => {
+  const boot = await lassoSelectionFrequencies(Xtr, yTr, B, lambda, streamSeed(seed, STREAM.bootstrap), async (d, t) => {
     progress("bootstrap", d, t);
     await tick();
   });
