@@ -1,18 +1,17 @@
 import { requireUser } from "@/server/auth/session";
-import { api } from "@/server/api/caller";
+import { AdminNav } from "./AdminNav";
+import { VersionsTable } from "./VersionsTable";
 
 export const metadata = { title: "Models · Axilla" };
 
-// Admin home (placeholder — the model-admin UI fills this in). Example of an RSC tRPC call.
+// Admin home: model versions (publish / roll back / retire from each version's page), links to cohorts and runs.
 export default async function ModelsPage() {
   await requireUser("admin");
-  const health = await (await api()).health.status();
   return (
     <section>
       <h1>Model versions</h1>
-      <p>
-        Active model: <strong>{health.model ?? "none"}</strong>
-      </p>
+      <AdminNav />
+      <VersionsTable />
     </section>
   );
 }
