@@ -20,7 +20,7 @@ export interface GlmnetOptions {
   lambda?: ArrayLike<number>;
   /** coordinate-descent threshold on max_j xv_j * delta_j^2, relative to nulldev / n; default 1e-20 */
   thresh?: number;
-  /** CD passes per inner solve before the Newton polish is tried; default 10 */
+  /** CD passes per inner solve before the Newton polish is tried; default 6 */
   passesBeforePolish?: number;
   /** hard cap on CD passes per fit (glmnet maxit); default 1e6 */
   maxPasses?: number;
@@ -276,7 +276,7 @@ class Solver {
     this.inA = new Uint8Array(p);
     this.grad = new Float64Array(p);
     this.thr = (opts.thresh ?? 1e-20) * (nulldev / n);
-    this.passesBeforePolish = opts.passesBeforePolish ?? 10;
+    this.passesBeforePolish = opts.passesBeforePolish ?? 6;
     this.maxPasses = opts.maxPasses ?? 1e6;
     this.maxPolish = opts.maxPolish ?? 400;
     this.setNull();
@@ -362,7 +362,7 @@ class Solver {
     for (let guard = 0; guard < p + 2; guard++) {
       // CD until the pass budget runs out, then the Newton polish; alternate until one of them converges
       for (let round = 0; ; round++) {
-        if (this.fitOnStrongSet(lam, round < 20 ? this.passesBeforePolish * (round + 1) : Infinity)) break;
+        if (this.fitOnStrongSet(lam, round < 20 ? this.passesBeforePolish : Infinity)) break;
         if (this.polish(lam)) break;
       }
       // KKT check outside the strong set
