@@ -13,6 +13,20 @@ export interface TestDb extends DbHandle {
   label: string;
 }
 
+let template: Promise<Blob | File> | undefined;
+/** A migrated, empty PGlite data dir, made once per test process and copied for each test DB. */
+function pgliteTemplate(): Promise<Blob | File> {
+  template ??= (async () => {
+    const h = await openPglite();
+    try {
+      return await h.dump!();
+    } finally {
+      await h.close();
+    }
+  })();
+  return template;
+}
+
 export const testDatabaseUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
 
 export async function createTestDb(opts: { seed?: boolean; backend?: "pglite" | "pg" } = {}): Promise<TestDb> {
@@ -37,7 +51,7 @@ export async function createTestDb(opts: { seed?: boolean; backend?: "pglite" | 
       await c.end();
     };
   } else {
-    handle = await openPglite();
+    handle = await openPglite(undefined, { loadDataDir: await pgliteTemplate() });
   }
   if (opts.seed) await seedDb(handle.db);
   return {
