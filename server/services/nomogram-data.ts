@@ -139,3 +139,29 @@ export function roundForAxis(axis: NomogramAxisData, value: number): number {
   const step = numericStep(axis.variable, Math.abs(v[v.length - 1] - v[0]));
   return Number((Math.round(value / step) * step).toFixed(6));
 }
+
+export interface OperatingPoint {
+  threshold: number;
+  cohort: string;
+  n: number;
+  events: number;
+  sensitivity: number;
+  specificity: number;
+  npv: number;
+}
+
+/** Sensitivity, specificity and NPV at a probability threshold from a ROC table (treat when p >= threshold):
+ *  the operating point of the smallest ROC threshold >= the chosen one (pROC thresholds are midpoints between
+ *  observed probabilities, so this is exact unless an observed probability lies between them).
+ *  NPV = spec·(n - events) / (spec·(n - events) + (1 - sens)·events). */
+export function operatingPoint(
+  op: { cohort: string; n: number; events: number; roc: { threshold: number; sensitivity: number; specificity: number }[] },
+  threshold: number,
+): OperatingPoint {
+  const rows = op.roc.slice().sort((a, b) => a.threshold - b.threshold);
+  const r = rows.find((x) => x.threshold >= threshold) ?? { sensitivity: 0, specificity: 1 };
+  const neg = op.n - op.events;
+  const tn = r.specificity * neg;
+  const fn = (1 - r.sensitivity) * op.events;
+  return { threshold, cohort: op.cohort, n: op.n, events: op.events, sensitivity: r.sensitivity, specificity: r.specificity, npv: tn + fn > 0 ? tn / (tn + fn) : NaN };
+}

@@ -13,7 +13,9 @@ import { requireCase } from "../api/routers/cases.ts";
 import type { SessionUser } from "../auth/roles.ts";
 import { getActiveModel, ModelStoreError } from "./model-store.ts";
 import { FACTOR_LABELS, type ClinicalFactors } from "./predict-inputs.ts";
-import { nomogramData, type NomogramData, type NomogramEngineLike } from "./nomogram-data.ts";
+import { nomogramData, operatingPoint, type NomogramData, type NomogramEngineLike, type OperatingPoint } from "./nomogram-data.ts";
+
+export { operatingPoint, type OperatingPoint };
 
 export type ModelVersionRow = typeof modelVersions.$inferSelect;
 
@@ -56,15 +58,6 @@ export interface ChartsData {
   decisionCurve: { cohort: string; threshold: number[]; series: { name: string; values: number[] }[] };
 }
 
-export interface OperatingPoint {
-  threshold: number;
-  cohort: string;
-  n: number;
-  events: number;
-  sensitivity: number;
-  specificity: number;
-  npv: number;
-}
 
 /** What the browser needs of a model version: predict()'s inputs, the nomogram's axes, charts and figures. */
 export interface ClientModel {
@@ -206,19 +199,6 @@ export function clientModel(row: ModelVersionRow, a: ModelArtefact): ClientModel
     },
     warnings: a.warnings.map((w) => w.message),
   };
-}
-
-/** Sensitivity, specificity and NPV at a probability threshold from a ROC table (treat when p >= threshold):
- *  the operating point of the smallest ROC threshold >= the chosen one (pROC thresholds are midpoints between
- *  observed probabilities, so this is exact unless an observed probability lies between them).
- *  NPV = spec·(n - events) / (spec·(n - events) + (1 - sens)·events). */
-export function operatingPoint(op: ClientModel["operating"], threshold: number): OperatingPoint {
-  const rows = op.roc.slice().sort((a, b) => a.threshold - b.threshold);
-  const r = rows.find((x) => x.threshold >= threshold) ?? { sensitivity: 0, specificity: 1 };
-  const neg = op.n - op.events;
-  const tn = r.specificity * neg;
-  const fn = (1 - r.sensitivity) * op.events;
-  return { threshold, cohort: op.cohort, n: op.n, events: op.events, sensitivity: r.sensitivity, specificity: r.specificity, npv: tn + fn > 0 ? tn / (tn + fn) : NaN };
 }
 
 // ---------------------------------------------------------------------------------------------------- case access

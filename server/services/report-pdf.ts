@@ -48,6 +48,7 @@ export function pdfSafe(s: string): string {
     .replace(/[‘’]/g, "'")
     .replace(/[“”]/g, '"')
     .replace(/…/g, "...")
+    .replace(/—/g, "-")
     .replace(/[^\x20-\x7e\u00a0-\u00ff\u2013\u2014\u2022\u20ac]/g, "?");
 }
 
@@ -129,7 +130,7 @@ function wrap(s: string, font: PDFFont, size: number, width: number): string[] {
 /** The nomogram as vectors: points scale, one axis per kept predictor with the patient's value marked,
  *  total points and probability axes with the patient's total and probability (95% CI bar). */
 function drawNomogram(w: Writer, d: NomogramData, values: Record<string, string | number>, points: Record<string, number>, total: number, prob: number, ci: [number, number]): void {
-  const rowH = 30;
+  const rowH = 34;
   const labelW = 120;
   const x0 = M + labelW;
   const x1 = A4.w - M - 10;
@@ -161,16 +162,16 @@ function drawNomogram(w: Writer, d: NomogramData, values: Record<string, string 
     label(a.label);
     const px = a.points.map(xs);
     pg.drawLine({ start: { x: Math.min(...px), y }, end: { x: Math.max(...px), y }, thickness: 0.8, color: INK });
-    let lastX = -Infinity;
     const order = a.values.map((v, i) => ({ v, x: px[i] })).sort((p, q) => p.x - q.x);
+    const laneEnd = [-Infinity, -Infinity, -Infinity];
     for (const o of order) {
-      const txt = pdfSafe(typeof o.v === "number" ? String(o.v) : String(o.v));
+      const txt = pdfSafe(String(o.v));
       const tw = w.font.widthOfTextAtSize(txt, small);
-      const crowded = o.x - lastX < tw + 3;
-      if (!crowded) {
-        tick(o.x, txt);
-        lastX = o.x;
-      } else pg.drawLine({ start: { x: o.x, y }, end: { x: o.x, y: y - 3 }, thickness: 0.6, color: INK });
+      let lane = 0;
+      while (lane < 2 && o.x - tw / 2 - 2 < laneEnd[lane]) lane++;
+      laneEnd[lane] = o.x + tw / 2;
+      pg.drawLine({ start: { x: o.x, y }, end: { x: o.x, y: y - 3 }, thickness: 0.6, color: INK });
+      pg.drawText(txt, { x: o.x - tw / 2, y: y - 11 - lane * 8, size: small, font: w.font, color: INK });
     }
     const v = values[a.variable];
     const pts = points[a.variable] ?? (typeof v === "number" ? pointsAtValue(a, v) : 0);

@@ -21,7 +21,7 @@ export function pdfText(pdf: Uint8Array): string {
     const txt = body.toString("latin1");
     for (const t of txt.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) out.push(Buffer.from(t[1], "hex").toString("latin1"));
     for (const t of txt.matchAll(/\(((?:\\.|[^\\)])*)\)\s*Tj/g)) out.push(t[1]);
-    re.lastIndex = end;
+    re.lastIndex = end + "endstream".length;
   }
   return out.join("\n");
 }
