@@ -7,7 +7,9 @@ import { DicomError, readDicom } from "../../../lib/dicom/index.ts";
 import { createRng } from "../../../lib/random.ts";
 import { manifest, readFixture, withTransferSyntax } from "./helpers.ts";
 
-const TIME_BOUND_MS = 8000; // MG1 (13 Mpixel) decodes in ~1.5 s on this machine; small files in milliseconds
+// A hang guard, not a speed target (speed lives in `npm run bench`): generous enough for the 13-Mpixel MG1
+// decode on a loaded 2-core CI machine, far below "never returns".
+const TIME_BOUND_MS = 60_000;
 
 async function outcome(bytes: Uint8Array): Promise<{ ok: true } | { ok: false; err: DicomError }> {
   try {
