@@ -8,7 +8,7 @@
 // When /usr/bin/chromium is missing, browser tests are skipped with a message (`skipBrowser`) —
 // except under CI=true, where that is an error.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -57,6 +57,8 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the server printed so far (stdout + stderr). */
   logs(): string;
+  /** The same output, also written to tests/artifacts/server-logs/ (grepped by tests/reliability/logs.test.ts). */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -112,8 +114,14 @@ export async function startServer(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.on("data", (b) => (out += String(b)));
-  child.stderr?.on("data", (b) => (out += String(b)));
+  const logFile = join(ROOT, "tests", "artifacts", "server-logs", `${Date.now()}-${port}.log`);
+  mkdirSync(join(ROOT, "tests", "artifacts", "server-logs"), { recursive: true });
+  const capture = (b: Buffer) => {
+    out += String(b);
+    appendFileSync(logFile, b);
+  };
+  child.stdout?.on("data", capture);
+  child.stderr?.on("data", capture);
   const exited = new Promise<void>((res) => child.once("exit", () => res()));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -145,7 +153,7 @@ export async function startServer(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, port, dataDir, logs: () => out, stop };
+  return { url, port, dataDir, logs: () => out, logFile, stop };
 }
 
 export async function launchBrowser(): Promise<Browser> {
