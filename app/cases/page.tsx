@@ -1,14 +1,19 @@
 import { requireUser } from "@/server/auth/session";
+import { CasesClient } from "./CasesClient";
+import "./cases.css";
 
 export const metadata = { title: "Cases · Axilla" };
 
-// Surgeon home (placeholder — the surgeon UI fills this in).
+// Surgeon home: own cases (pseudonymous codes only), search, create.
 export default async function CasesPage() {
   const user = await requireUser("surgeon");
   return (
     <section>
       <h1>Cases</h1>
-      <p>Signed in as {user.name}. Your pseudonymous cases will be listed here.</p>
+      <p className="muted">
+        Signed in as {user.name}. Cases carry a pseudonymous code only — never a patient&apos;s name or hospital number.
+      </p>
+      <CasesClient />
     </section>
   );
 }

@@ -155,12 +155,13 @@ describe("Rad-score: portal equals axilla extract + the model's linear predictor
     assert.ok(audits.some((a) => a.objectId === saved.id && a.outcome === "success"));
   });
 
-  test("Compute Rad-score equals axilla extract + the linear predictor", async () => {
+  test("Compute Rad-score equals axilla extract + the linear predictor", async (tc) => {
     const out = await surgeon.radscore.compute({ caseId });
     const [{ artefact }] = await t.db.select().from(modelVersions);
     const art = artefact as { lasso: { intercept: number; features: string[]; coefficients: number[] }; scaler: { features: string[]; min: number[]; max: number[] } };
     // when `axilla extract` exists, take the reference features from the CLI itself (mask as a PNG)
     let ref = reference;
+    let source = "lib (loadImageFile + extract, the calls `axilla extract` makes)";
     try {
       const cli = await import("../../lib/cli/commands/extract.ts" as string);
       const png = new PNG({ width: mask.cols, height: mask.rows, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
@@ -168,6 +169,7 @@ describe("Rad-score: portal equals axilla extract + the model's linear predictor
       const maskFile = join(dataDir, "mask.png");
       writeFileSync(maskFile, PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false }));
       ref = ((await cli.run(["--image", MG, "--mask", maskFile])) as { features: Record<string, number> }).features;
+      source = "axilla extract (lib/cli/commands/extract.ts run())";
     } catch (e) {
       if (!/Cannot find module|ERR_MODULE_NOT_FOUND/.test(String((e as Error).message) + String((e as { code?: string }).code))) throw e;
     }
@@ -177,6 +179,7 @@ describe("Rad-score: portal equals axilla extract + the model's linear predictor
       expected += art.lasso.coefficients[k] * ((ref[f] - art.scaler.min[j]) / (art.scaler.max[j] - art.scaler.min[j]));
     });
     assert.ok(art.lasso.features.length >= 1, "the synthetic model selects features");
+    tc.diagnostic(`reference: ${source}; selected ${art.lasso.features.length} features; Rad-score ${out.value} vs ${expected}`);
     assert.ok(Math.abs(out.value - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `portal ${out.value} vs reference ${expected}`);
     assert.equal(out.model.demo, true);
     assert.equal(out.model.displayLabel, "Demo model — not for clinical use");

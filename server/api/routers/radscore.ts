@@ -49,8 +49,10 @@ export async function computeRadscore(db: Db, caseId: string, userId: string | n
   const set = a.featureSet.name;
   if (!isFeatureSetName(set)) throw new TRPCError({ code: "PRECONDITION_FAILED", message: `The active model uses the feature set "${set}", which this software cannot extract.` });
   const fsSettings = a.featureSet.settings as { ng?: number; spacingMm?: number | null; binWidth?: number | null };
-  if (fsSettings.spacingMm != null)
-    throw new TRPCError({ code: "PRECONDITION_FAILED", message: `The active model needs images resampled to ${fsSettings.spacingMm} mm, which is not supported yet.` });
+  // featureSet.spacingMm is the spacing the training images were given when their files declared none (cli.md
+  // `train`); it is not a resampling step, so a different spacing here is a warning, not a refusal
+  const trainingSpacing = typeof fsSettings.spacingMm === "number" ? fsSettings.spacingMm : null;
+  const warnings: string[] = [];
   const ng = typeof fsSettings.ng === "number" ? fsSettings.ng : 32;
   const wanted = a.views.views.map((v) => v.toUpperCase());
   const combination = a.views.combination;
@@ -73,6 +75,10 @@ export async function computeRadscore(db: Db, caseId: string, userId: string | n
   const perView: { view: string; imageId: string; roiId: string; featureVectorId: string; roiPixels: number; features: Record<string, number> }[] = [];
   for (const { view, image } of chosen) {
     if (!(image.spacingRowMm && image.spacingColMm)) throw new TRPCError({ code: "PRECONDITION_FAILED", message: `The ${view} image has no pixel spacing.` });
+    if (trainingSpacing && Math.max(Math.abs(image.spacingRowMm - trainingSpacing), Math.abs(image.spacingColMm - trainingSpacing)) > 0.1 * trainingSpacing)
+      warnings.push(
+        `The ${view} image has a pixel spacing of ${image.spacingRowMm} × ${image.spacingColMm} mm; the model was trained on ${trainingSpacing} mm images, so texture features may not be comparable.`,
+      );
     const m = await loadMask(db, image.id);
     if (!m) continue;
     const o = (image.headerSummary as { axilla?: { orientation?: { flipHorizontal: boolean; flipVertical: boolean } } }).axilla?.orientation ?? { flipHorizontal: false, flipVertical: false };
@@ -114,6 +120,7 @@ export async function computeRadscore(db: Db, caseId: string, userId: string | n
     combination,
     views: perView.map((p) => ({ view: p.view, imageId: p.imageId, roiId: p.roiId, featureVectorId: p.featureVectorId, roiPixels: p.roiPixels })),
     outOfRange,
+    warnings,
     terms: r.terms,
     model: modelInfo(model),
   };
