@@ -10,6 +10,8 @@ const AREAS: Record<string, () => Promise<BenchFn>> = {
   "stats-lasso-svm": async () => (await import("./stats-lasso-svm.ts")).benchLassoSvm,
   "stats-lrm": async () => (await import("./stats-lrm.ts")).benchLrm,
   pipeline: async () => (await import("./pipeline.ts")).benchPipeline,
+  // production build under 50 concurrent predictions.predict calls for 30 s (needs `next build`)
+  load: async () => (await import("./load.ts")).benchLoad,
 };
 
 async function main(): Promise<void> {
