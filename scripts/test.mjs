@@ -35,7 +35,7 @@ function run(label, cmd, args, env = {}) {
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const args = process.argv.slice(2);
 const selected = args.length > 0;
-const files = (selected ? args : ["tests/unit", "tests/integration", "tests/e2e"]).flatMap((a) => collect(a));
+const files = (selected ? args : ["tests/unit", "tests/integration", "tests/e2e", "tests/reliability"]).flatMap((a) => collect(a));
 
 if (!selected) {
   run("lint", bin("eslint"), ["--max-warnings=0", "."]);
