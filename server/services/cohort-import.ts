@@ -428,7 +428,7 @@ export async function importCohort(db: Db, user: Pick<SessionUser, "id" | "role"
 
 /** Root of the committed demo folder (overridable for tests). */
 export function demoDir(): string {
-  return process.env.AXILLA_DEMO_DIR ?? join(process.cwd(), "demo");
+  return process.env.AXILLA_DEMO_DIR ?? join(/*turbopackIgnore: true*/ process.cwd(), "demo");
 }
 
 export const DEMO_SOURCE =
@@ -436,8 +436,8 @@ export const DEMO_SOURCE =
 
 /** "Load demo cohort": demo/cohort.csv + demo/features.csv + the referenced crops and masks, imported as one cohort. */
 export async function importDemoCohort(db: Db, user: Pick<SessionUser, "id" | "role">, ip: string | null = null, dir = demoDir()): Promise<ImportResult> {
-  const cohortCsv = await readFile(join(dir, "cohort.csv"), "utf8");
-  const featuresCsv = await readFile(join(dir, "features.csv"), "utf8");
+  const cohortCsv = await readFile(join(/*turbopackIgnore: true*/ dir, "cohort.csv"), "utf8");
+  const featuresCsv = await readFile(join(/*turbopackIgnore: true*/ dir, "features.csv"), "utf8");
   const res = await importCohort(db, user, { name: "Demo cohort (semi-synthetic, not for clinical use)", cohortCsv, featuresCsv, source: DEMO_SOURCE, demo: true }, ip);
   if (res.imported && res.cohortId) {
     // the demo images are stored too, so a run can re-extract features from them (extraction stage)
@@ -451,7 +451,7 @@ export async function importDemoCohort(db: Db, user: Pick<SessionUser, "id" | "r
       for (const r of table.rows) {
         const name = r[j];
         if (!name || files[name]) continue;
-        const bytes = new Uint8Array(await readFile(join(dir, name)));
+        const bytes = new Uint8Array(await readFile(join(/*turbopackIgnore: true*/ dir, name)));
         files[name] = (await storage().putFile(bytes, { ext: "png" })).path;
       }
     }

@@ -34,7 +34,7 @@ export function overallPercent(stages: Stages, withExtraction: boolean): number 
 
 /** Path of the worker entry (a plain .mjs loaded from disk, never bundled). */
 export function trainingWorkerPath(): string {
-  return process.env.AXILLA_TRAINING_WORKER ?? join(process.cwd(), "server", "jobs", "handlers", "training-worker.mjs");
+  return process.env.AXILLA_TRAINING_WORKER ?? join(/*turbopackIgnore: true*/ process.cwd(), "server", "jobs", "handlers", "training-worker.mjs");
 }
 
 type WorkerMsg =
@@ -82,8 +82,8 @@ export async function trainingHandler(ctx: JobContext<{ runId: string }>): Promi
   });
   const features = !extract && loaded.features ? { names: loaded.features.names, rows: [...loaded.features.byCase.entries()].map(([c, v]) => [c, Array.from(v)]) } : null;
 
-  const worker = new Worker(trainingWorkerPath(), {
-    workerData: { root: process.cwd(), cohort: records, features, settings: cfg.pipeline, seed: cfg.seed, extract },
+  const worker = new Worker(/*turbopackIgnore: true*/ trainingWorkerPath(), {
+    workerData: { root: /*turbopackIgnore: true*/ process.cwd(), cohort: records, features, settings: cfg.pipeline, seed: cfg.seed, extract },
   });
   let lastWrite = 0;
   const onAbort = () => void worker.terminate();
