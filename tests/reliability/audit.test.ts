@@ -3,7 +3,8 @@
 // transitions (publish, retire, rollback) and settings changes (literature baselines, the only settings the
 // portal edits). (b) No update/delete path on the audit table anywhere in server/ or app/ (source grep).
 // (c) The database refuses UPDATE/DELETE/TRUNCATE on audit_log for the runtime role — PGlite always and the
-// PostgreSQL server when TEST_DATABASE_URL is set (the role .ci/run creates: NOSUPERUSER, the app's runtime role).
+// PostgreSQL server when TEST_DATABASE_URL is set (the role .ci/run creates: NOSUPERUSER, the app's runtime role),
+// which also cannot disable/drop the append-only triggers there (server/db/audit-guard.sql event triggers).
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -164,7 +165,16 @@ for (const backend of testBackends()) {
       const rows = await t.db.select().from(auditLog).where(eq(auditLog.action, "reliability.probe"));
       assert.equal(rows.length, 1);
       assert.equal(rows[0].outcome, "success");
-      if (backend === "pg") assert.equal(who.rows[0].su, false, "the test role must not be a superuser (as in .ci/run)");
+      if (backend === "pg") {
+        assert.equal(who.rows[0].su, false, "the test role must not be a superuser (as in .ci/run)");
+        // the runtime role owns the tables it migrated; server/db/audit-guard.sql (installed by a superuser, as
+        // .ci/run does in template1) stops it from switching the append-only triggers off or dropping them
+        for (const ddl of ["ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete", "DROP TRIGGER audit_log_no_truncate ON audit_log", "DROP TABLE audit_log", "DROP FUNCTION audit_log_append_only() CASCADE", "ALTER TABLE audit_log RENAME TO audit_old"]) {
+          await assert.rejects(t.db.execute(sql.raw(ddl)), (e) => /append-only|permission denied|must be owner/.test(msg(e)), `${ddl}: allowed for the runtime role — install server/db/audit-guard.sql as a superuser (docs/security.md)`);
+        }
+        await t.db.execute(sql`delete from audit_log where action = 'reliability.probe'`).catch(() => {});
+        assert.equal((await t.db.select().from(auditLog).where(eq(auditLog.action, "reliability.probe"))).length, 1, "the row survived every attempt");
+      }
     } finally {
       await t.close();
     }
