@@ -150,11 +150,13 @@ describe("surgeon part 1 in the browser", { skip }, () => {
     assert.ok(await page.getByText("Demo model — not for clinical use").first().isVisible());
 
     // window/level drag on the 13-Mpixel image: frame times from the viewer's performance marks
+    await page.getByRole("button", { name: "Window/level" }).click();
     const bigCanvas = page.getByTestId(BIG).locator("canvas");
+    await bigCanvas.scrollIntoViewIfNeeded();
     const bb = (await bigCanvas.boundingBox())!;
     await page.mouse.click(bb.x + bb.width / 2, bb.y + bb.height / 2); // activate
-    await page.getByRole("button", { name: "Window/level" }).click();
     await page.evaluate(() => performance.clearMeasures("axilla-render"));
+    const wlBefore = await page.getByTestId(BIG).getByTestId("wl-readout").textContent();
     const cx = bb.x + bb.width / 2;
     const cy = bb.y + bb.height / 2;
     await page.mouse.move(cx, cy);
@@ -169,6 +171,8 @@ describe("surgeon part 1 in the browser", { skip }, () => {
     await page.mouse.up();
     const frames = (await page.evaluate(() => performance.getEntriesByName("axilla-render").map((m) => m.duration))).sort((x, y) => x - y);
     const wl = await page.getByTestId(BIG).getByTestId("wl-readout").textContent();
+    await page.screenshot({ path: join(ROOT, "tests", "artifacts", "surgeon-part1-viewer.png") });
+    console.log("SURGEON-PART1-DEBUG " + JSON.stringify({ wlBefore, wl, frames: frames.length, box: bb }));
     assert.ok(frames.length >= steps * 0.8, `renders during the drag: ${frames.length}`);
 
     const bigPaint = open.paintedAt.find((m) => m.name.includes("/pixels/") && open.paintedAt.length > 0);
