@@ -38,6 +38,11 @@ const nextConfig = {
     "@cornerstonejs/codec-openjpeg",
     "jpeg-lossless-decoder-js",
   ],
+  // Runtime data and repository files are never server code: keep them out of Turbopack's file
+  // tracing (server code reads DATA_DIR etc. through dynamic paths, which would otherwise match them).
+  outputFileTracingExcludes: {
+    "*": ["data/**", "tests/**", "docs/**", "bench/**", ".ci/**", ".cache/**", "**/*.md", "**/*.tmp.ts"],
+  },
   typescript: { ignoreBuildErrors: true }, // typecheck runs separately (npm test) — keeps `npm start` fast
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

@@ -53,9 +53,10 @@ export function env(): Env {
 export function authSecret(e: Env = env()): string {
   if (e.AUTH_SECRET) return e.AUTH_SECRET;
   const file = join(e.dataDir, "secret");
-  if (!existsSync(file)) {
-    mkdirSync(e.dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  const dataDir = e.dataDir;
+  if (!existsSync(/* turbopackIgnore: true */ file)) {
+    mkdirSync(/* turbopackIgnore: true */ dataDir, { recursive: true });
+    writeFileSync(/* turbopackIgnore: true */ file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
   }
-  return readFileSync(file, "utf8").trim();
+  return readFileSync(/* turbopackIgnore: true */ file, "utf8").trim();
 }

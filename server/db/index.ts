@@ -46,7 +46,7 @@ export function migrationsFolder(): string {
 export async function openPglite(dir?: string, opts: { loadDataDir?: Blob | File } = {}): Promise<DbHandle> {
   let release = () => {};
   if (dir) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(/* turbopackIgnore: true */ dir, { recursive: true });
     release = lockDir(dir);
   }
   try {
@@ -105,8 +105,8 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
 /** A PGlite data directory may be opened by one process only: a pid lock file guards it. */
 function lockDir(dir: string): () => void {
   const file = join(dir, "..", `${dir.split(/[\\/]/).pop()}.lock`);
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, "utf8"));
+  if (existsSync(/* turbopackIgnore: true */ file)) {
+    const pid = Number(readFileSync(/* turbopackIgnore: true */ file, "utf8"));
     let alive = false;
     if (pid && pid !== process.pid) {
       try {
@@ -123,8 +123,8 @@ function lockDir(dir: string): () => void {
       );
     }
   }
-  writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
+  writeFileSync(/* turbopackIgnore: true */ file, String(process.pid));
+  return () => rmSync(/* turbopackIgnore: true */ file, { force: true });
 }
 
 /** Open the configured database, migrate, seed once. */
