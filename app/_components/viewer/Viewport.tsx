@@ -52,6 +52,10 @@ export function Viewport(props: ViewportProps) {
   const [wlText, setWlText] = useState("");
 
   maskRef.current = mask;
+  const onLoadedRef = useRef(onLoaded);
+  useEffect(() => {
+    onLoadedRef.current = onLoaded;
+  }, [onLoaded]);
 
   const draw = useCallback(() => {
     frameRef.current = 0;
@@ -249,14 +253,13 @@ export function Viewport(props: ViewportProps) {
         draw();
         performance.mark(`axilla-open-painted:${url}`);
         performance.measure("axilla-open", `axilla-open-start:${url}`, `axilla-open-painted:${url}`);
-        onLoaded(px, performance.now() - t0);
+        onLoadedRef.current(px, performance.now() - t0);
       })
       .catch((e: Error) => {
         if (e.name !== "AbortError") setStatus(e.message);
       });
     return () => ac.abort();
-    // onLoaded is deliberately not a dependency: loading happens once per URL
-  }, [url]);
+  }, [url, draw, fit, showWl]);
 
   useEffect(() => {
     schedule();
