@@ -2,8 +2,8 @@
 // cohort) is SIGKILLed mid-run. The next start on the same data folder finds: the job marked failed ("interrupted
 // by a server restart"), the training run shown as failed (not running forever), no model version written by the
 // killed run (the draft is written in one transaction at the very end), and a consistent database (every model
-// version's artefact matches its content hash, no running jobs, every succeeded run has its version). A new run
-// can be started afterwards. (tests/integration/jobs-crash.test.ts covers the generic job on both backends.)
+// version's artefact matches its content hash, no running jobs, every succeeded run has its version).
+// (tests/integration/jobs-crash.test.ts covers the generic job on both backends.)
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
