@@ -37,8 +37,9 @@ function loadWasm(pkg: string, base: string): Promise<WasmModule> {
   let p = modules.get(pkg);
   if (!p) {
     p = (async () => {
-      const dir = dirname(require.resolve(pkg)); // package "main" lives in dist/
-      const factoryMod = require(join(dir, `${base}.js`)) as unknown;
+      const dir = dirname(require.resolve(/* turbopackIgnore: true */ pkg)); // package "main" lives in dist/
+      // turbopackIgnore: resolved at run time from node_modules (the codec packages are serverExternalPackages)
+      const factoryMod = require(/* turbopackIgnore: true */ join(dir, `${base}.js`)) as unknown;
       const factory = ((factoryMod as { default?: unknown }).default ?? factoryMod) as (m: object) => Promise<WasmModule>;
       const wasmBinary = readFileSync(join(dir, `${base}.wasm`));
       // print/printErr silenced: codecs write diagnostics for corrupt streams to stdout otherwise
