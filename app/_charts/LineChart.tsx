@@ -34,7 +34,7 @@ export interface LineChartProps {
 
 const M = { top: 14, right: 16, bottom: 46, left: 58 };
 
-export function LineChart({ title, series, xLabel, yLabel, xDomain, yDomain, diagonal, markers = [], formatX = d3.format(".2f"), formatY = d3.format(".2f"), width = 460, height = 340, note, id }: LineChartProps) {
+export function LineChart({ title, series, xLabel, yLabel, xDomain, yDomain, diagonal, markers = [], formatX = d3.format(".2f"), formatY = d3.format(".2f"), width = 420, height = 320, note, id }: LineChartProps) {
   const ref = useRef<SVGSVGElement>(null);
   const wrap = useRef<HTMLDivElement>(null);
   const [tip, setTip] = useState<{ x: number; left: number; top: number; rows: { name: string; color: string; y: number | null }[] } | null>(null);
@@ -48,13 +48,11 @@ export function LineChart({ title, series, xLabel, yLabel, xDomain, yDomain, dia
     g.append("g")
       .attr("transform", `translate(0,${height - M.bottom})`)
       .call(d3.axisBottom(x).ticks(5).tickFormat((v) => formatX(Number(v))))
-      .attr("class", "tick-label")
-      .style("font-size", "11px");
+      .style("font-size", "12px");
     g.append("g")
       .attr("transform", `translate(${M.left},0)`)
       .call(d3.axisLeft(y).ticks(5).tickFormat((v) => formatY(Number(v))))
-      .attr("class", "tick-label")
-      .style("font-size", "11px");
+      .style("font-size", "12px");
     g.append("g")
       .selectAll("line")
       .data(y.ticks(5))

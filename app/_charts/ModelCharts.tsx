@@ -50,14 +50,12 @@ export const CalibrationChart = memo(function CalibrationChart({ data, id }: { d
     ],
     [data],
   );
-  const note = [
-    `rms::calibrate style (lowess), ${data.cohort} cohort.`,
-    data.slope !== undefined ? `Calibration slope ${f2(data.slope)}` : "",
+  const stats = [
+    data.slope !== undefined ? `slope ${f2(data.slope)}` : "",
     data.intercept !== undefined ? `intercept ${f2(data.intercept)}` : "",
-    data.brier !== undefined ? `Brier ${f3(data.brier)}` : "",
-  ]
-    .filter(Boolean)
-    .join(", ");
+    data.brier !== undefined ? `Brier score ${f3(data.brier)}` : "",
+  ].filter(Boolean);
+  const note = `Lowess calibration (rms::calibrate), ${data.cohort} cohort${stats.length ? `; calibration ${stats.join(", ")}` : ""}.`;
   return <LineChart id={id} title="Calibration" series={series} xLabel="Predicted probability" yLabel="Observed proportion" xDomain={[0, 1]} yDomain={[0, 1]} diagonal formatX={pct} formatY={pct} note={note} />;
 });
 

@@ -81,24 +81,35 @@ export function Nomogram({ data, current, ghost, interactive = false, onChange, 
       lines.forEach((l, k) => t.append("tspan").attr("x", 8).attr("dy", k === 0 ? (lines.length > 1 ? -6 * fontScale : 0) : 14 * fontScale).text(l));
     };
     const line = (y: number, a: number, b: number) => g.append("line").attr("class", "axis-line").attr("x1", a).attr("x2", b).attr("y1", y).attr("y2", y);
-    /** ticks with labels; labels that would overlap go to a second (then third) line below */
-    const ticks = (y: number, items: { x: number; text: string }[], above = false) => {
+    /** ticks with labels. Numeric axes: every tick drawn, labels thinned to every k-th value so they fit on one
+     *  line; categorical axes: labels that would overlap go to a second line below. */
+    const ticks = (y: number, items: { x: number; text: string }[], above = false, numeric = false) => {
       const sorted = items.slice().sort((p, q) => p.x - q.x);
-      const lastEnd = [-Infinity, -Infinity, -Infinity];
-      for (const it of sorted) {
+      const widthOf = (t: string) => t.length * 6.4 * fontScale + 6;
+      let every = 1;
+      if (numeric && sorted.length > 1) {
+        const fits = (k: number) => {
+          for (let i = k; i < sorted.length; i += k) if (sorted[i].x - sorted[i - k].x < (widthOf(sorted[i].text) + widthOf(sorted[i - k].text)) / 2) return false;
+          return true;
+        };
+        while (every < sorted.length && !fits(every)) every++;
+      }
+      const lastEnd = [-Infinity, -Infinity];
+      sorted.forEach((it, i) => {
         g.append("line").attr("class", "axis-line").attr("x1", it.x).attr("x2", it.x).attr("y1", y).attr("y2", above ? y - 5 : y + 5);
-        const w = it.text.length * 6.3 * fontScale + 4;
+        if (i % every !== 0) return;
+        const w = widthOf(it.text);
         let lane = 0;
-        while (lane < 2 && it.x - w / 2 < lastEnd[lane]) lane++;
+        if (!numeric) while (lane < 1 && it.x - w / 2 < lastEnd[lane]) lane++;
         lastEnd[lane] = it.x + w / 2;
         g.append("text")
           .attr("class", "tick-label")
           .attr("x", it.x)
-          .attr("y", above ? y - 8 : y + 16 * fontScale + lane * 12 * fontScale)
+          .attr("y", above ? y - 8 : y + 19 * fontScale + lane * 12 * fontScale)
           .attr("text-anchor", "middle")
           .style("font-size", fs(11))
           .text(it.text);
-      }
+      });
     };
     // Points scale
     label(0, "Points");
@@ -112,7 +123,7 @@ export function Nomogram({ data, current, ghost, interactive = false, onChange, 
       label(i + 1, a.label);
       const px = a.points.map((p) => xs(p));
       line(y, d3.min(px)!, d3.max(px)!);
-      ticks(y, a.values.map((v, k) => ({ x: px[k], text: formatValue(a.variable, v) })));
+      ticks(y, a.values.map((v, k) => ({ x: px[k], text: formatValue(a.variable, v) })), false, !a.categorical);
       // hover area (points table)
       g.append("rect")
         .attr("class", "row-hit")
@@ -144,13 +155,13 @@ export function Nomogram({ data, current, ghost, interactive = false, onChange, 
     const iT = data.axes.length + 1;
     label(iT, "Total points");
     line(rowY(iT), xt(0), xt(totalMax));
-    ticks(rowY(iT), data.totalPointsTicks.map((t) => ({ x: xt(t), text: String(t) })));
+    ticks(rowY(iT), data.totalPointsTicks.map((t) => ({ x: xt(t), text: String(t) })), false, true);
     // probability
     const iP = iT + 1;
     label(iP, ["Probability of", "ALN metastasis"]);
     const pp = data.probabilityTicks.map((t) => xt(t.points));
     line(rowY(iP), d3.min(pp)!, d3.max(pp)!);
-    ticks(rowY(iP), data.probabilityTicks.map((t) => ({ x: xt(t.points), text: String(Number(t.value.toFixed(4))) })));
+    ticks(rowY(iP), data.probabilityTicks.map((t) => ({ x: xt(t.points), text: String(Number(t.value.toFixed(4))) })), false, true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, width, fontScale]);
 
@@ -192,13 +203,13 @@ export function Nomogram({ data, current, ghost, interactive = false, onChange, 
       opts: { axis?: NomogramAxisData; name: string; valueText: string; num?: { now: number; min: number; max: number } },
     ) => {
       const m = g.append("g").attr("class", "marker-group").attr("data-marker", opts.name);
-      m.append("circle").attr("class", "marker-ring").attr("cx", x).attr("cy", y).attr("r", 11 * fontScale);
-      m.append("circle").attr("class", "marker").attr("cx", x).attr("cy", y).attr("r", 7 * fontScale);
+      m.append("circle").attr("class", "marker-ring").attr("cx", x).attr("cy", y).attr("r", 9 * fontScale);
+      m.append("circle").attr("class", "marker").attr("cx", x).attr("cy", y).attr("r", 6 * fontScale);
       const tx = Math.min(x1 - 4, Math.max(x0 + 4, x));
       m.append("text")
         .attr("class", "marker-label")
         .attr("x", tx)
-        .attr("y", y - 11 * fontScale)
+        .attr("y", y - 10 * fontScale)
         .attr("text-anchor", x > x1 - 60 ? "end" : x < x0 + 60 ? "start" : "middle")
         .style("font-size", fs(11.5))
         .text(text);
@@ -238,15 +249,17 @@ export function Nomogram({ data, current, ghost, interactive = false, onChange, 
       }
       return m;
     };
-    const ghostDot = (x: number, y: number, text: string) => {
-      g.append("circle").attr("class", "ghost").attr("cx", x).attr("cy", y).attr("r", 6 * fontScale);
-      g.append("text")
-        .attr("class", "ghost-label")
-        .attr("x", x)
-        .attr("y", y + 30 * fontScale)
-        .attr("text-anchor", "middle")
-        .style("font-size", fs(10.5))
-        .text(text);
+    /** the recorded patient's value: a hollow circle (its value in a tooltip); `label` adds a text below the axis */
+    const ghostDot = (x: number, y: number, text: string, label = false) => {
+      g.insert("circle", ":first-child").attr("class", "ghost").attr("cx", x).attr("cy", y).attr("r", 5.5 * fontScale).append("title").text(text);
+      if (label)
+        g.append("text")
+          .attr("class", "ghost-label")
+          .attr("x", x)
+          .attr("y", y + 32 * fontScale)
+          .attr("text-anchor", "middle")
+          .style("font-size", fs(10.5))
+          .text(text);
     };
     data.axes.forEach((a, i) => {
       const y = rowY(i + 1);
@@ -264,7 +277,7 @@ export function Nomogram({ data, current, ghost, interactive = false, onChange, 
       });
     });
     const iT = data.axes.length + 1;
-    if (ghost && Math.abs(ghost.totalPoints - current.totalPoints) > 1e-9) ghostDot(xt(ghost.totalPoints), rowY(iT), `patient: ${ghost.totalPoints.toFixed(1)}`);
+    if (ghost && Math.abs(ghost.totalPoints - current.totalPoints) > 1e-9) ghostDot(xt(ghost.totalPoints), rowY(iT), `patient: ${ghost.totalPoints.toFixed(1)}`, true);
     marker(xt(current.totalPoints), rowY(iT), `${current.totalPoints.toFixed(1)} total points`, { name: "total", valueText: "" });
     const iP = iT + 1;
     const yP = rowY(iP);
@@ -277,7 +290,7 @@ export function Nomogram({ data, current, ghost, interactive = false, onChange, 
         .attr("y1", yP)
         .attr("y2", yP);
     }
-    if (ghost && Math.abs(ghost.probability - current.probability) > 1e-12) ghostDot(xt(pointsOfProbability(data, ghost.probability)), yP, `patient: ${(100 * ghost.probability).toFixed(1)}%`);
+    if (ghost && Math.abs(ghost.probability - current.probability) > 1e-12) ghostDot(xt(pointsOfProbability(data, ghost.probability)), yP, `patient: ${(100 * ghost.probability).toFixed(1)}%`, true);
     const ciText = current.ci95 ? ` (95% CI ${(100 * current.ci95[0]).toFixed(1)}–${(100 * current.ci95[1]).toFixed(1)}%)` : "";
     marker(xt(pointsOfProbability(data, current.probability)), yP, `${(100 * current.probability).toFixed(1)}%${ciText}`, { name: "probability", valueText: "" });
     if (focused) (g.select(`[data-marker="${focused}"]`).node() as SVGGElement | null)?.focus();

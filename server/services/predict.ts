@@ -193,7 +193,11 @@ export function clientModel(row: ModelVersionRow, a: ModelArtefact): ClientModel
       roc: opPerf.roc.filter((r) => Number.isFinite(numThr(r.threshold))).map((r) => ({ threshold: r.threshold as number, sensitivity: r.sensitivity, specificity: r.specificity })),
     },
     charts: {
-      roc: [...rocOf("Nomogram, training (apparent)", n.performance.training), ...rocOf("Nomogram, validation", n.performance.validation), ...rocOf("Clinical-only, validation", a.clinical.performance.validation)],
+      roc: [
+        ...rocOf(`Nomogram, ${n.performance.training.cohort}`, n.performance.training),
+        ...rocOf("Nomogram, validation", n.performance.validation),
+        ...rocOf(`Clinical-only, ${(a.clinical.performance.validation ?? a.clinical.performance.training).cohort}`, a.clinical.performance.validation ?? a.clinical.performance.training),
+      ],
       calibration: cal ? { cohort: cal.cohort, predicted: cal.predicted, apparent: cal.apparent, corrected: cal.corrected, slope: cal.slope, intercept: cal.intercept, brier: cal.brier } : null,
       decisionCurve: { cohort: dc.cohort, threshold: dc.threshold, series },
     },

@@ -49,36 +49,33 @@ const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
 /** Every form control, button and slider in <main>: its accessible name (as Playwright's role query sees it)
  *  equals its visible label. */
 async function checkAccessibleNames(page: Page): Promise<number> {
-  const items = await page.evaluate(() => {
-    const out: { role: string; label: string; id: string }[] = [];
+  // a string, not a function: tsx's keepNames would wrap inner functions in __name(), unknown in the page
+  const items = (await page.evaluate(`(() => {
+    const out = [];
     let k = 0;
-    const main = document.querySelector("main")!;
-    const tag = (el: Element) => {
-      const id = `a11y-${k++}`;
-      el.setAttribute("data-a11y", id);
-      return id;
-    };
+    const main = document.querySelector("main");
+    const tag = (el) => { const id = "a11y-" + k++; el.setAttribute("data-a11y", id); return id; };
     for (const el of Array.from(main.querySelectorAll("input, select, textarea"))) {
-      if ((el as HTMLElement).offsetParent === null) continue;
-      const lab = el.id ? main.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
-      const type = (el as HTMLInputElement).type;
-      const role = el.tagName === "SELECT" ? "combobox" : type === "range" ? "slider" : type === "number" ? "spinbutton" : "textbox";
-      out.push({ role, label: lab?.textContent?.trim() ?? "(no visible label)", id: tag(el) });
+      if (!el.checkVisibility()) continue;
+      const lab = el.id ? main.querySelector('label[for="' + CSS.escape(el.id) + '"]') : null;
+      const type = el.type;
+      const role = el.tagName === "SELECT" ? "combobox" : type === "range" ? "slider" : type === "number" ? "spinbutton" : type === "text" ? "textbox" : "label:" + type;
+      out.push({ role, label: lab && lab.textContent ? lab.textContent.trim() : "(no visible label)", id: tag(el) });
     }
     for (const el of Array.from(main.querySelectorAll("button"))) {
-      if ((el as HTMLElement).offsetParent === null) continue;
-      out.push({ role: "button", label: el.textContent?.trim() ?? "", id: tag(el) });
+      if (!el.checkVisibility()) continue;
+      out.push({ role: "button", label: (el.textContent || "").trim(), id: tag(el) });
     }
-    // nomogram markers: the visible label is the axis label drawn at the left of the same row
-    const labels = Array.from(main.querySelectorAll("svg .axis-label")).map((t) => t.textContent?.trim());
+    const labels = Array.from(main.querySelectorAll("svg .axis-label")).map((t) => (t.textContent || "").trim());
     for (const el of Array.from(main.querySelectorAll('[role="slider"][data-marker]'))) {
-      const name = el.getAttribute("aria-label") ?? "";
-      out.push({ role: "slider", label: labels.includes(name) ? name : `(aria-label "${name}" is not a visible axis label)`, id: tag(el) });
+      const name = el.getAttribute("aria-label") || "";
+      out.push({ role: "slider", label: labels.includes(name) ? name : '(aria-label "' + name + '" is not a visible axis label)', id: tag(el) });
     }
     return out;
-  });
+  })()`)) as { role: string; label: string; id: string }[];
   for (const it of items) {
-    const loc = page.getByRole(it.role as "button", { name: it.label, exact: true });
+    // inputs without an ARIA role of their own (type=date): located by their label (accessible-name match)
+    const loc = it.role.startsWith("label:") ? page.getByLabel(it.label, { exact: true }) : page.getByRole(it.role as "button", { name: it.label, exact: true });
     const ids = await loc.evaluateAll((els) => els.map((e) => e.getAttribute("data-a11y")));
     assert.ok(ids.includes(it.id), `${it.role} labelled "${it.label}" does not have that accessible name`);
   }
@@ -157,7 +154,7 @@ describe("surgeon part 2 and tumour board (browser)", { skip }, () => {
         const lv = new Set([...(artefact.nomogram.terms.find((t) => t.variable === k)?.levels ?? []), ...(artefact.clinical.terms.find((t) => t.variable === k)?.levels ?? [])]);
         return lv.size ? all.filter((v) => lv.has(v)) : all;
       };
-      await page.getByLabel("Age", { exact: true }).focus();
+      await page.getByRole("spinbutton", { name: "Age", exact: true }).focus();
       await page.keyboard.type(String(FACTORS.age));
       const order: [string, string, string[]][] = [
         ["T stage", FACTORS.t_stage, levels("t_stage", ["T1", "T2", "T3", "T4"])],
@@ -169,10 +166,10 @@ describe("surgeon part 2 and tumour board (browser)", { skip }, () => {
       for (const [label, value, options] of order) {
         await page.keyboard.press("Tab");
         const focused = await page.evaluate(() => document.activeElement?.id ?? "");
-        const want = await page.getByLabel(label, { exact: true }).getAttribute("id");
+        const want = await page.getByRole("combobox", { name: label, exact: true }).getAttribute("id");
         assert.equal(focused, want, `Tab reaches "${label}"`);
         for (let i = 0; i <= options.indexOf(value); i++) await page.keyboard.press("ArrowDown");
-        assert.equal(await page.getByLabel(label, { exact: true }).inputValue(), value, label);
+        assert.equal(await page.getByRole("combobox", { name: label, exact: true }).inputValue(), value, label);
       }
       const engine = predict(artefact, { ...FACTORS, radscore: RADSCORE1 });
       const probText = page.getByTestId("probability");
@@ -189,6 +186,9 @@ describe("surgeon part 2 and tumour board (browser)", { skip }, () => {
       await table.waitFor();
       assert.match((await table.textContent()) ?? "", /T stage: points/);
       await page.mouse.move(5, 5);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(ART, "part2-page-top-1280x800.png") });
+      await page.locator("#nomogram").evaluate((el) => el.scrollIntoView({ block: "center" }));
       await page.screenshot({ path: join(ART, "part2-nomogram-1280x800.png") });
       await page.locator("#nomogram").screenshot({ path: join(ART, "part2-nomogram.png") });
 
@@ -212,7 +212,7 @@ describe("surgeon part 2 and tumour board (browser)", { skip }, () => {
       assert.notEqual(pct(whatIf.probability), pct(engine.probability));
       assert.ok(await page.getByTestId("whatif-note").isVisible());
       assert.ok((await page.locator("#nomogram .ghost").count()) >= 1, "the recorded value stays as a ghost");
-      assert.equal(await page.getByLabel("T stage", { exact: true }).inputValue(), "T1", "the recorded factor is unchanged");
+      assert.equal(await page.getByRole("combobox", { name: "T stage", exact: true }).inputValue(), "T1", "the recorded factor is unchanged");
       await page.locator("#nomogram").screenshot({ path: join(ART, "part2-nomogram-whatif.png") });
 
       // keyboard on a focused marker: T stage back one level, then the age marker through 20 steps

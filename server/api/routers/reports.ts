@@ -102,6 +102,15 @@ export const reportsRouter = createTRPCRouter({
     .input(input)
     .query(async ({ ctx, input }) => reportData(ctx.db, ctx.user, input.caseId, input.predictionId)),
 
+  /** The case's images that have an ROI, with the outline drawn (PNG data URLs, <= 640 px) for the report page. */
+  images: roleProcedure("surgeon", "board")
+    .meta({ description: "ROI-outlined images of a case for its report" })
+    .input(z.object({ caseId: z.uuid() }))
+    .query(async ({ ctx, input }) => {
+      const c = await caseForUser(ctx.db, ctx.user, input.caseId);
+      return (await roiImages(ctx.db, c.id)).map((im) => ({ view: im.view, dataUrl: `data:image/png;base64,${Buffer.from(im.png).toString("base64")}` }));
+    }),
+
   /** The PDF report (base64), audited as an export. */
   pdf: roleProcedure("surgeon", "board")
     .meta({ description: "PDF report of a saved prediction (audited export)" })

@@ -271,24 +271,32 @@ function Workspace({ caseId, data, baselines, onSaved }: { caseId: string; data:
             ) : (
               <p>{radscore === null ? "A Rad-score is needed first." : "Enter the six clinical factors to see the estimate."}</p>
             )}
-            <div className="button-row" style={{ marginTop: "0.5rem" }}>
-              <button type="button" className="button secondary" onClick={() => setWhatIf({})} disabled={!hasWhatIf}>
-                Reset to patient
-              </button>
-              <span className="small">Drag a red marker, or focus it (Tab) and use the arrow keys, to explore what-if values.</span>
-            </div>
-            <Nomogram
-              id="nomogram"
-              data={model.nomogram}
-              current={current}
-              ghost={ghost}
-              interactive={!!current}
-              onChange={onMarker}
-              formatValue={formatValue}
-              title={`Nomogram, model version ${model.versionLabel}`}
-            />
+            <ModelCallLine probability={patientResult?.probability ?? null} threshold={threshold} usAln={patient?.us_aln ?? null} />
           </section>
+        </div>
+      </div>
 
+      <section className="card nomogram-card" aria-labelledby={`${uid}-nomo`}>
+        <h2 id={`${uid}-nomo`}>Nomogram</h2>
+        <div className="button-row">
+          <button type="button" className="button secondary" onClick={() => setWhatIf({})} disabled={!hasWhatIf}>
+            Reset to patient
+          </button>
+          <span className="small">Drag a red marker, or focus it (Tab) and use the arrow keys, to explore what-if values. Hover an axis name for its points table.</span>
+        </div>
+        <Nomogram
+          id="nomogram"
+          data={model.nomogram}
+          current={current}
+          ghost={ghost}
+          interactive={!!current}
+          onChange={onMarker}
+          formatValue={formatValue}
+          title={`Nomogram, model version ${model.versionLabel}`}
+        />
+      </section>
+
+      <div className="predict-main">
           {op && (
             <BaselinesPanel
               model={model}
@@ -315,9 +323,19 @@ function Workspace({ caseId, data, baselines, onSaved }: { caseId: string; data:
           </section>
 
           <BoardPanel caseId={caseId} />
-        </div>
       </div>
     </section>
+  );
+}
+
+/** One line next to the estimate: the model's call at the threshold beside the patient's own ultrasound result. */
+function ModelCallLine({ probability, threshold, usAln }: { probability: number | null; threshold: number; usAln: string | null }) {
+  if (probability === null) return null;
+  return (
+    <p className="small">
+      At the {pct(threshold, 0)} decision threshold the patient&apos;s estimate is {probability >= threshold ? "at or above" : "below"} the threshold; the patient&apos;s own ultrasound ALN
+      status is {usAln ?? "not entered"}.
+    </p>
   );
 }
 

@@ -17,6 +17,7 @@ export const DISCLAIMER =
 export function ReportView({ caseId, predictionId }: { caseId: string; predictionId?: string }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.reports.data.queryOptions({ caseId, predictionId }));
+  const imgs = useQuery(trpc.reports.images.queryOptions({ caseId }));
   const [msg, setMsg] = useState<string | null>(null);
   const pdf = useMutation(
     trpc.reports.pdf.mutationOptions({
@@ -120,6 +121,20 @@ export function ReportView({ caseId, predictionId }: { caseId: string; predictio
           id="report-nomogram"
         />
       </section>
+
+      {imgs.data && imgs.data.length > 0 && (
+        <section className="card">
+          <h2>Mammograms with the tumour outline</h2>
+          <div className="images">
+            {imgs.data.map((im, i) => (
+              <figure key={i}>
+                <img src={im.dataUrl} alt={`${im.view} with the tumour ROI outlined in red`} />
+                <figcaption className="small">{im.view}</figcaption>
+              </figure>
+            ))}
+          </div>
+        </section>
+      )}
 
       <BaselinesPanel model={model} usAln={inp.us_aln} probability={o.probability} threshold={inp.threshold} op={o.operating} clinical={o.clinicalOnly} baselines={baselines} />
 
