@@ -254,6 +254,38 @@ export function encodePixelCache(img: Image2D, window: { center: number; width: 
   return out;
 }
 
+/** Longest side of the quick first-paint preview; images larger than this also get a reduced copy. */
+export const PREVIEW_MAX_SIDE = 1024;
+
+/**
+ * Reduced copy for a fast first paint: k x k box averages (k = ceil(longest side / 1024)), rounded when the
+ * intensities are integers, in the same "AXPX" format with k in byte 6. Null when the image is small already.
+ */
+export function encodePreviewCache(img: Image2D, window: { center: number; width: number }): Uint8Array | null {
+  const k = Math.ceil(Math.max(img.rows, img.cols) / PREVIEW_MAX_SIDE);
+  if (k <= 1) return null;
+  const pr = Math.ceil(img.rows / k);
+  const pc = Math.ceil(img.cols / k);
+  const sum = new Float64Array(pr * pc);
+  const cnt = new Uint32Array(pr * pc);
+  let integral = true;
+  for (let r = 0; r < img.rows; r++) {
+    const o = (Math.floor(r / k)) * pc;
+    const so = r * img.cols;
+    for (let c = 0; c < img.cols; c++) {
+      const v = img.data[so + c];
+      if (integral && v !== Math.round(v)) integral = false;
+      sum[o + Math.floor(c / k)] += v;
+      cnt[o + Math.floor(c / k)]++;
+    }
+  }
+  const data = new Float64Array(pr * pc);
+  for (let i = 0; i < data.length; i++) data[i] = integral ? Math.round(sum[i] / cnt[i]) : sum[i] / cnt[i]; // box mean
+  const out = encodePixelCache({ rows: pr, cols: pc, data }, window);
+  out[6] = Math.min(255, k);
+  return out;
+}
+
 export type PixelCache = { rows: number; cols: number; window: { center: number; width: number }; min: number; max: number; data: Uint16Array | Int16Array | Float32Array };
 
 export function decodePixelCache(bytes: Uint8Array): PixelCache {
@@ -290,6 +322,7 @@ export type PreparedImage = {
   header: HeaderSummary; // de-identified summary (of the de-identified file)
   deidentified: Uint8Array;
   pixelCache: Uint8Array;
+  previewCache: Uint8Array | null;
   view: "CC" | "MLO" | null;
   laterality: "L" | "R" | null;
   spacing: { rowMm: number; colMm: number; source: string };
@@ -350,6 +383,7 @@ export async function prepareImage(
       header: summary,
       deidentified,
       pixelCache: encodePixelCache(image, window),
+      previewCache: encodePreviewCache(image, window),
       view,
       laterality,
       spacing,
@@ -361,19 +395,23 @@ export async function prepareImage(
 }
 
 /** Store the de-identified file and the pixel cache (content-addressed). */
-export async function storePrepared(p: PreparedImage, deps: IngestDeps = {}): Promise<{ filePath: string; sha256: string; pixelsPath: string }> {
+export async function storePrepared(p: PreparedImage, deps: IngestDeps = {}): Promise<{ filePath: string; sha256: string; pixelsPath: string; previewPath: string | null }> {
   const st = deps.storage ?? defaultStorage();
   const f = await st.putFile(p.deidentified, { ext: "dcm" });
   const px = await st.putFile(p.pixelCache, { ext: "px", maxBytes: Number.MAX_SAFE_INTEGER });
-  return { filePath: f.path, sha256: f.sha256, pixelsPath: px.path };
+  const pv = p.previewCache ? await st.putFile(p.previewCache, { ext: "px", maxBytes: Number.MAX_SAFE_INTEGER }) : null;
+  return { filePath: f.path, sha256: f.sha256, pixelsPath: px.path, previewPath: pv?.path ?? null };
 }
 
 /** Re-create the pixel cache of a stored image for another orientation (e.g. laterality entered later). */
-export async function rebuildPixelCache(filePath: string, o: EffectiveOrientation, deps: IngestDeps = {}): Promise<string> {
+export async function rebuildPixelCache(filePath: string, o: EffectiveOrientation, deps: IngestDeps = {}): Promise<{ pixelsPath: string; previewPath: string | null }> {
   const st = deps.storage ?? defaultStorage();
   const img = await readDicom(new Uint8Array(await st.readStoredFile(filePath)));
   const { image, window } = orientedIntensities(img, o);
-  return (await st.putFile(encodePixelCache(image, window), { ext: "px", maxBytes: Number.MAX_SAFE_INTEGER })).path;
+  const pixelsPath = (await st.putFile(encodePixelCache(image, window), { ext: "px", maxBytes: Number.MAX_SAFE_INTEGER })).path;
+  const preview = encodePreviewCache(image, window);
+  const previewPath = preview ? (await st.putFile(preview, { ext: "px", maxBytes: Number.MAX_SAFE_INTEGER })).path : null;
+  return { pixelsPath, previewPath };
 }
 
 /** Radiomics-ready image of a stored (de-identified) file, in the chest-wall-left frame. */

@@ -20,6 +20,7 @@ const { createTestContext } = await import("../../server/api/context.ts");
 const { createTestDb } = await import("../../server/db/testing.ts");
 const { auditLog, cases, images, users } = await import("../../server/db/schema.ts");
 const { hashPassword } = await import("../../server/auth/password.ts");
+const { decodePixelCache } = await import("../../server/services/ingest.ts");
 type SessionUser = import("../../server/auth/roles.ts").SessionUser;
 
 const FIX = join(import.meta.dirname, "..", "fixtures", "dicom");
@@ -141,6 +142,24 @@ describe("cases and mammogram upload", () => {
     const info = await surgeon.images.get({ imageId: done.image.id });
     assert.equal(info.confirmedNotMammogram, true);
     assert.equal(info.modality, "RG");
+    // first-paint preview: 5 x 5 box means (ceil(4664 / 1024) = 5), 933 x 613
+    const [row] = await t.db.select().from(images).where(eq(images.id, done.image.id));
+    const previewPath = (row.headerSummary as { axilla: { previewPath: string } }).axilla.previewPath;
+    const pvBytes = new Uint8Array(readFileSync(join(dataDir, previewPath)));
+    assert.equal(pvBytes[6], 5);
+    const pv = decodePixelCache(pvBytes);
+    const full = decodePixelCache(new Uint8Array(readFileSync(join(dataDir, row.pixelsPath!))));
+    assert.deepEqual([pv.rows, pv.cols, full.rows, full.cols], [933, 613, 4664, 3064]);
+    for (const [pr, pc] of [[0, 0], [400, 300], [932, 612]]) {
+      let sum = 0;
+      let n = 0;
+      for (let r = pr * 5; r < Math.min(full.rows, pr * 5 + 5); r++)
+        for (let c = pc * 5; c < Math.min(full.cols, pc * 5 + 5); c++) {
+          sum += full.data[r * full.cols + c];
+          n++;
+        }
+      assert.equal(pv.data[pr * pv.cols + pc], Math.round(sum / n), `preview pixel ${pr},${pc}`);
+    }
   });
 
   test("de-identification: name, IDs, birth date, dates, institution and private tags are neither stored nor logged", async () => {

@@ -19,6 +19,9 @@ export type ViewportHandle = {
 
 export type ViewportProps = {
   url: string;
+  /** full-resolution size (the preview, when there is one, is smaller) */
+  rows: number;
+  cols: number;
   label: string;
   active: boolean;
   tool: Tool;
@@ -38,7 +41,7 @@ export type ViewportProps = {
 type View = { s: number; ox: number; oy: number; center: number; width: number; invert: boolean };
 
 export function Viewport(props: ViewportProps) {
-  const { url, label, active, tool, mask, maskVersion, brushRadius, onActivate, onLoaded, onSeed, onFreehand, onBrush, handleRef, height = 560 } = props;
+  const { url, rows: fullRows, cols: fullCols, label, active, tool, mask, maskVersion, brushRadius, onActivate, onLoaded, onSeed, onFreehand, onBrush, handleRef, height = 560 } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const pxRef = useRef<PixelData | null>(null);
@@ -47,7 +50,10 @@ export function Viewport(props: ViewportProps) {
   const maskRef = useRef<Uint8Array | null>(mask);
   const pathRef = useRef<{ x: number; y: number }[] | null>(null);
   const frameRef = useRef<number>(0);
-  const bufRef = useRef<{ img: ImageData | null; cols: Int32Array; m: Uint8Array }>({ img: null, cols: new Int32Array(0), m: new Uint8Array(0) });
+  const bufRef = useRef<{ img: ImageData | null; cols: Int32Array; pcols: Int32Array; m: Uint8Array }>({ img: null, cols: new Int32Array(0), pcols: new Int32Array(0), m: new Uint8Array(0) });
+  const dimsRef = useRef({ rows: fullRows, cols: fullCols });
+  dimsRef.current = { rows: fullRows, cols: fullCols };
+  const [full, setFull] = useState(false);
   const [status, setStatus] = useState<string>("Loading image…");
   const [wlText, setWlText] = useState("");
 
@@ -71,6 +77,7 @@ export function Viewport(props: ViewportProps) {
     if (!b.img || b.img.width !== W || b.img.height !== H) {
       b.img = ctx.createImageData(W, H);
       b.cols = new Int32Array(W);
+      b.pcols = new Int32Array(W);
       b.m = new Uint8Array(W * H);
     }
     const v = viewRef.current;
@@ -84,10 +91,16 @@ export function Viewport(props: ViewportProps) {
     }
     const out = b.img.data;
     const colIdx = b.cols;
-    const { rows, cols, data } = px;
+    const pColIdx = b.pcols;
+    // transform in full-resolution pixels; a preview (k > 1) is sampled at (r/k, c/k)
+    const { rows, cols } = dimsRef.current;
+    const { data, k } = px;
+    const pRows = px.rows;
+    const pCols = px.cols;
     for (let x = 0; x < W; x++) {
       const c = Math.floor((x + 0.5 - v.ox) / v.s);
       colIdx[x] = c >= 0 && c < cols ? c : -1;
+      pColIdx[x] = Math.min(pCols - 1, Math.floor(c / k));
     }
     const m = b.m;
     const msk = maskRef.current;
@@ -99,6 +112,7 @@ export function Viewport(props: ViewportProps) {
       const r = Math.floor((y + 0.5 - v.oy) / v.s);
       const inRow = r >= 0 && r < rows;
       const base = r * cols;
+      const pBase = Math.min(pRows - 1, Math.floor(r / k)) * pCols;
       for (let x = 0; x < W; x++, p++) {
         const c = colIdx[x];
         const q = p * 4;
@@ -109,10 +123,11 @@ export function Viewport(props: ViewportProps) {
           continue;
         }
         const idx = base + c;
+        const pidx = k === 1 ? idx : pBase + pColIdx[x];
         let g: number;
-        if (lut) g = lut[data[idx] - offset];
+        if (lut) g = lut[data[pidx] - offset];
         else {
-          const t = (data[idx] - lo) * scale; // float data: the same LINEAR window, computed directly
+          const t = (data[pidx] - lo) * scale; // float data: the same LINEAR window, computed directly
           g = t < 0 ? 0 : t > 255 ? 255 : t;
           if (v.invert) g = 255 - g;
         }
@@ -168,9 +183,10 @@ export function Viewport(props: ViewportProps) {
     const px = pxRef.current;
     if (!cv || !px) return;
     const v = viewRef.current;
-    v.s = Math.min(cv.width / px.cols, cv.height / px.rows);
-    v.ox = (cv.width - px.cols * v.s) / 2;
-    v.oy = (cv.height - px.rows * v.s) / 2;
+    const { rows, cols } = dimsRef.current;
+    v.s = Math.min(cv.width / cols, cv.height / rows);
+    v.ox = (cv.width - cols * v.s) / 2;
+    v.oy = (cv.height - rows * v.s) / 2;
     schedule();
   }, [schedule]);
 
@@ -236,14 +252,16 @@ export function Viewport(props: ViewportProps) {
     return () => ro.disconnect();
   }, [fit, height]);
 
-  // load the pixels
+  // load the pixels: the reduced preview first (fast first paint), then full resolution (ROI tools need it)
   useEffect(() => {
     const ac = new AbortController();
     const t0 = performance.now();
+    let painted = false;
     performance.mark(`axilla-open-start:${url}`);
-    fetchPixels(url, ac.signal)
-      .then((px) => {
-        pxRef.current = px;
+    const firstPaint = (px: PixelData) => {
+      pxRef.current = px;
+      if (!painted) {
+        painted = true;
         const v = viewRef.current;
         v.center = px.window.center;
         v.width = px.window.width;
@@ -253,13 +271,27 @@ export function Viewport(props: ViewportProps) {
         draw();
         performance.mark(`axilla-open-painted:${url}`);
         performance.measure("axilla-open", `axilla-open-start:${url}`, `axilla-open-painted:${url}`);
+      } else schedule();
+    };
+    const preview = fetchPixels(`${url}?preview=1`, ac.signal)
+      .then((px) => {
+        if (px.k > 1 && !pxRef.current) firstPaint(px); // a small image has no preview: the full copy comes back
+      })
+      .catch(() => {});
+    fetchPixels(url, ac.signal)
+      .then(async (px) => {
+        await preview;
+        firstPaint(px);
+        setFull(true);
+        performance.mark(`axilla-open-full:${url}`);
+        performance.measure("axilla-open-full", `axilla-open-start:${url}`, `axilla-open-full:${url}`);
         onLoadedRef.current(px, performance.now() - t0);
       })
       .catch((e: Error) => {
         if (e.name !== "AbortError") setStatus(e.message);
       });
     return () => ac.abort();
-  }, [url, draw, fit, showWl]);
+  }, [url, draw, fit, showWl, schedule]);
 
   useEffect(() => {
     schedule();
@@ -282,12 +314,13 @@ export function Viewport(props: ViewportProps) {
     if (!px) return;
     (e.target as HTMLCanvasElement).setPointerCapture(e.pointerId);
     const v = viewRef.current;
-    const effective: Tool = e.button === 1 || e.button === 2 || e.shiftKey ? "pan" : tool;
+    const roiTool = tool === "seed" || tool === "freehand" || tool === "brush" || tool === "eraser";
+    const effective: Tool = e.button === 1 || e.button === 2 || e.shiftKey ? "pan" : roiTool && px.k !== 1 ? "wl" : tool;
     drag.current = { x: e.clientX, y: e.clientY, button: e.button, center: v.center, width: v.width, ox: v.ox, oy: v.oy, tool: effective };
     const p = toImage(e);
     const row = Math.floor(p.y);
     const col = Math.floor(p.x);
-    const inside = row >= 0 && col >= 0 && row < px.rows && col < px.cols;
+    const inside = row >= 0 && col >= 0 && row < dimsRef.current.rows && col < dimsRef.current.cols;
     if (effective === "seed" && inside) onSeed(row, col);
     else if (effective === "freehand") {
       pathRef.current = [{ x: p.x, y: p.y }];
@@ -303,9 +336,9 @@ export function Viewport(props: ViewportProps) {
     const dy = e.clientY - d.y;
     if (d.tool === "wl") {
       // drag right = wider window, drag down = higher level (OHIF/Cornerstone convention); 1 px = range/1024
-      const k = Math.max(1, px.max - px.min) / 1024;
-      v.width = Math.max(1, d.width + dx * k * 2);
-      v.center = d.center + dy * k;
+      const step = Math.max(1, px.max - px.min) / 1024;
+      v.width = Math.max(1, d.width + dx * step * 2);
+      v.center = d.center + dy * step;
       showWl();
       schedule();
     } else if (d.tool === "pan") {
@@ -381,7 +414,8 @@ export function Viewport(props: ViewportProps) {
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
           onContextMenu={(e) => e.preventDefault()}
-          data-loaded={status === "" ? "true" : "false"}
+          data-loaded={full ? "true" : "false"}
+          data-painted={status === "" ? "true" : "false"}
         />
         {status && <p className="vp-status">{status}</p>}
       </div>

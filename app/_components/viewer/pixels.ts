@@ -8,6 +8,8 @@ export type PixelData = {
   min: number;
   max: number;
   bytes: number;
+  /** downsampling factor: 1 = full resolution, k > 1 = a k x k box-mean preview */
+  k: number;
 };
 
 const HEADER = 48;
@@ -23,7 +25,8 @@ export async function fetchPixels(url: string, signal?: AbortSignal): Promise<Pi
   const cols = dv.getUint32(12, true);
   const n = rows * cols;
   const data = dtype === 1 ? new Uint16Array(buf, HEADER, n) : dtype === 2 ? new Int16Array(buf, HEADER, n) : new Float32Array(buf, HEADER, n);
-  return { rows, cols, data, window: { center: dv.getFloat64(16, true), width: dv.getFloat64(24, true) }, min: dv.getFloat64(32, true), max: dv.getFloat64(40, true), bytes: buf.byteLength };
+  const k = Math.max(1, dv.getUint8(6));
+  return { rows, cols, data, window: { center: dv.getFloat64(16, true), width: dv.getFloat64(24, true) }, min: dv.getFloat64(32, true), max: dv.getFloat64(40, true), bytes: buf.byteLength, k };
 }
 
 /**

@@ -318,6 +318,8 @@ export function CaseWorkspace({ caseId, caseCode }: { caseId: string; caseCode: 
               <Viewport
                 key={img.id}
                 url={`/cases/${caseId}/pixels/${img.id}`}
+                rows={img.rows}
+                cols={img.cols}
                 label={`${img.view ?? "?"} ${img.laterality ?? ""} · ${img.cols}×${img.rows}`}
                 active={img.id === activeId}
                 tool={img.id === activeId && canEdit ? tool : tool === "pan" ? "pan" : "wl"}

@@ -117,7 +117,7 @@ export const imagesRouter = createTRPCRouter({
           caseId: c.id,
           view: p.view,
           laterality: p.laterality,
-          headerSummary: { ...p.header, axilla: { orientation: p.orientation, confirmedNotMammogram: input.confirmNotMammogram === true && !p.header.isMammogram } },
+          headerSummary: { ...p.header, axilla: { orientation: p.orientation, confirmedNotMammogram: input.confirmNotMammogram === true && !p.header.isMammogram, previewPath: stored.previewPath } },
           filePath: stored.filePath,
           sha256: stored.sha256,
           pixelsPath: stored.pixelsPath,
@@ -165,8 +165,9 @@ export const imagesRouter = createTRPCRouter({
         if (roi) throw new TRPCError({ code: "BAD_REQUEST", message: "Laterality cannot change after an ROI was saved on this image (it decides the orientation)." });
         patch.laterality = input.laterality;
         const o = effectiveOrientation(h, input.laterality);
-        patch.pixelsPath = await rebuildPixelCache(image.filePath, o);
-        patch.headerSummary = { ...(image.headerSummary as object), axilla: { ...((image.headerSummary as { axilla?: object }).axilla ?? {}), orientation: o } };
+        const rebuilt = await rebuildPixelCache(image.filePath, o);
+        patch.pixelsPath = rebuilt.pixelsPath;
+        patch.headerSummary = { ...(image.headerSummary as object), axilla: { ...((image.headerSummary as { axilla?: object }).axilla ?? {}), orientation: o, previewPath: rebuilt.previewPath } };
       }
       if (Object.keys(patch).length) await ctx.db.update(images).set(patch).where(eq(images.id, image.id));
       await audit(ctx.db, { actorId: ctx.user.id, actorRole: ctx.user.role, action: "images.update", objectType: "image", objectId: image.id, outcome: "success", detail: { fields: Object.keys(patch) }, ip: ctx.ip });
