@@ -6,7 +6,7 @@
 // function the server runs when saving — so a drag step needs no round trip.
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useId, useMemo, useState } from "react";
+import { memo, useCallback, useId, useMemo, useState } from "react";
 import { useTRPC } from "@/app/_trpc/client";
 import { Nomogram, type NomogramState } from "@/app/_charts/Nomogram";
 import { CalibrationChart, DecisionCurveChart, RocChart } from "@/app/_charts/ModelCharts";
@@ -339,7 +339,7 @@ function ModelCallLine({ probability, threshold, usAln }: { probability: number 
   );
 }
 
-function BoardPanel({ caseId }: { caseId: string }) {
+const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const uid = useId();
@@ -407,4 +407,4 @@ function BoardPanel({ caseId }: { caseId: string }) {
       </p>
     </section>
   );
-}
+});

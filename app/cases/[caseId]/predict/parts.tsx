@@ -1,6 +1,7 @@
 "use client";
 // Pieces shared by the prediction page, the report page and the tumour-board view: value formatting,
 // the estimate sentence, the model line with the demo banner, and the baselines comparison table.
+import { memo } from "react";
 import type { ClientModel } from "@/server/services/predict";
 import type { OperatingPoint } from "@/server/services/nomogram-data";
 import { FACTOR_LABELS, LOCATION_TEXT, type FactorKey } from "@/server/services/predict-inputs";
@@ -61,7 +62,7 @@ export interface BaselineRow {
 /** The comparison panel (pipeline step 13): the patient's own ultrasound result next to the model's call;
  *  the model's sensitivity / specificity / NPV at the threshold next to the literature figures; the
  *  clinical-only model of the same run. */
-export function BaselinesPanel({
+export const BaselinesPanel = memo(function BaselinesPanel({
   model,
   usAln,
   probability,
@@ -147,4 +148,4 @@ export function BaselinesPanel({
       <p className="small">Literature figures come from other cohorts and are not directly comparable with this model&apos;s.</p>
     </section>
   );
-}
+});
