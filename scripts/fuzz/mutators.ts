@@ -121,7 +121,7 @@ export type DicomMutation =
 export const DICOM_MUTATIONS: DicomMutation[] = ["bitflip-header", "bitflip-any", "truncate", "length-wrong", "length-huge", "bad-vr", "nested-sequences", "transfer-syntax", "huge-dimensions", "splice", "combo"];
 
 function mutateOnce(rng: Rng, src: Uint8Array, kind: DicomMutation): Uint8Array {
-  let b = src.slice();
+  let b: Uint8Array = src.slice();
   switch (kind) {
     case "bitflip-header":
     case "bitflip-any": {

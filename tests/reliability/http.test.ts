@@ -16,7 +16,12 @@ import { parseDicomBytes } from "../../lib/dicom/parse.ts";
 import { createStorage, StorageError } from "../../server/storage/index.ts";
 
 const SECRET = "reliability-test-secret-0123456789abcdef";
-const skip = existsSync(join(ROOT, ".next", "BUILD_ID")) ? false : "no production build (.next/BUILD_ID): run through `node scripts/test.mjs` with the e2e tests, or `next build`";
+function needBuild(): false | string {
+  if (existsSync(join(ROOT, ".next", "BUILD_ID"))) return false;
+  if (process.env.CI === "true") throw new Error("no production build (.next/BUILD_ID): `npm test` builds before the tests");
+  return "no production build (.next/BUILD_ID): run through `npm test`, or `next build` first";
+}
+const skip = needBuild();
 const FIX = join(ROOT, "tests", "fixtures", "dicom");
 
 describe("HTTP hardening (production build)", { skip }, () => {
