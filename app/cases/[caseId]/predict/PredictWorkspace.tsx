@@ -184,7 +184,7 @@ function Workspace({ caseId, data, baselines, onSaved }: { caseId: string; data:
               <strong data-testid="radscore">{radscore.toFixed(3)}</strong>
             ) : (
               <p className="error" data-testid="radscore-missing">
-                {data.radscore.reason}
+                {data.radscore.reason} <Link href={`/cases/${caseId}`}>Open the case</Link>
               </p>
             )}
             {rsFlag && <p className="flag">Outside the training range ({rsRange[0].toFixed(2)} to {rsRange[1].toFixed(2)}): an extrapolation.</p>}
