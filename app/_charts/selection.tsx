@@ -12,10 +12,10 @@ export interface SelectionData {
   top?: number;
 }
 
-const M = { top: 8, right: 48, bottom: 36, left: 300 };
+const M = { top: 8, right: 48, bottom: 36, left: 380 };
 const ROW = 17;
 
-export function SelectionChart({ data, width = 760, id }: { data: SelectionData; width?: number; id?: string }) {
+export function SelectionChart({ data, width = 900, id }: { data: SelectionData; width?: number; id?: string }) {
   const ref = useRef<SVGSVGElement>(null);
   const wrap = useRef<HTMLDivElement>(null);
   const [tip, setTip] = useState<{ left: number; top: number; name: string; f: number } | null>(null);
@@ -49,7 +49,9 @@ export function SelectionChart({ data, width = 760, id }: { data: SelectionData;
       .attr("y", (d) => y(d[0])! + y.bandwidth() / 2 + 4)
       .attr("text-anchor", "end")
       .style("font-weight", (d) => (sel.has(d[0]) ? 700 : 400))
-      .text((d) => (d[0].length > 46 ? `${d[0].slice(0, 45)}…` : d[0]));
+      .text((d) => (d[0].length > 48 ? `${d[0].slice(0, 47)}…` : d[0]))
+      .append("title")
+      .text((d) => d[0]);
     g.selectAll("rect.bar")
       .data(rows)
       .join("rect")

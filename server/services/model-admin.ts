@@ -215,8 +215,16 @@ export async function activateVersion(db: Db, actor: Actor, id: string, comment:
 
 const numThr = (t: number | string): number | null => (t === "-Inf" || t === "Inf" ? null : (t as number));
 
-function rocData(name: string, p: Performance | null) {
+const COHORT_TEXT: Record<Performance["cohort"], string> = {
+  "training-cv": "training (cross-validated)",
+  "training-apparent": "training (apparent)",
+  validation: "validation",
+  "bootstrap-corrected": "bootstrap-corrected",
+};
+
+function rocData(model: string, p: Performance | null) {
   if (!p) return [];
+  const name = `${model}, ${COHORT_TEXT[p.cohort]}`;
   return [{ name, cohort: p.cohort, auc: p.auc, aucCi: p.aucCi, points: p.roc.map((r) => ({ fpr: 1 - r.specificity, tpr: r.sensitivity, threshold: numThr(r.threshold) })) }];
 }
 
@@ -359,8 +367,8 @@ export async function buildReport(db: Db, id: string, actor: Actor | null = null
     },
     radscore: a.radscore,
     roc: {
-      training: [...rocData("SVM signature, training 10-fold CV", a.svm.performance.training), ...rocData("Nomogram, training (apparent)", a.nomogram.performance.training), ...rocData("Clinical-only, training (apparent)", a.clinical.performance.training)],
-      validation: [...rocData("SVM signature, validation", a.svm.performance.validation), ...rocData("Nomogram, validation", a.nomogram.performance.validation), ...rocData("Clinical-only, validation", a.clinical.performance.validation)],
+      training: [...rocData("SVM signature", a.svm.performance.training), ...rocData("Nomogram", a.nomogram.performance.training), ...rocData("Clinical-only", a.clinical.performance.training)],
+      validation: [...rocData("SVM signature", a.svm.performance.validation), ...rocData("Nomogram", a.nomogram.performance.validation), ...rocData("Clinical-only", a.clinical.performance.validation)],
     },
     table2: [
       ...metricRow("SVM signature", a.svm.performance.training),

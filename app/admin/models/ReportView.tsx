@@ -215,8 +215,16 @@ export function ReportView({ versionId }: { versionId: string }) {
       <section className="report-section" aria-labelledby="s-roc">
         <h2 id="s-roc">ROC curves</h2>
         <div className="report-grid">
-          <RocChart id="chart-roc-training" curves={rocTraining} />
-          {rocValidation.length > 0 && <RocChart id="chart-roc-validation" curves={rocValidation} />}
+          <div>
+            <h3>Training cohort</h3>
+            <RocChart id="chart-roc-training" curves={rocTraining} />
+          </div>
+          {rocValidation.length > 0 && (
+            <div>
+              <h3>Validation cohort</h3>
+              <RocChart id="chart-roc-validation" curves={rocValidation} />
+            </div>
+          )}
         </div>
       </section>
 

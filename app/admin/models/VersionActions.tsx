@@ -33,7 +33,6 @@ export function VersionHeader({ versionId }: { versionId: string }) {
         </span>
         {m.demo && <span className="badge demo">demo</span>}
       </h1>
-      {m.demo && <p className="demo-banner">{m.demoLabel}</p>}
       {!m.integrity.ok && (
         <p className="integrity-bad" role="alert" id="integrity-error">
           {m.integrity.reason}
