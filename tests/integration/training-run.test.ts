@@ -79,6 +79,23 @@ describe("training run", () => {
     console.log(`training run (B=20, validate B=30): wall ${wall.toFixed(1)} s; stages ${JSON.stringify(r.timings)}`);
   });
 
+  test("re-extracting from the stored demo images: extraction n/N progress, then the pipeline", async () => {
+    const t0 = performance.now();
+    const { runId } = await caller(who.admin).runs.start({ cohortId, seed: 20190147, extractFromImages: true, settings: SMALL });
+    const seen = new Set<string>();
+    for (;;) {
+      const r = await caller(who.admin).runs.get({ id: runId });
+      if (r.stages.extraction) seen.add(`${r.stages.extraction.done}/${r.stages.extraction.total}`);
+      if (r.status !== "queued" && r.status !== "running") break;
+      await sleep(200);
+    }
+    const r = await caller(who.admin).runs.get({ id: runId });
+    assert.equal(r.status, "succeeded", r.error ?? "");
+    assert.deepEqual(r.stages.extraction, { done: 147, total: 147 });
+    assert.ok([...seen].some((x) => x !== "147/147" && x !== "0/147"), `intermediate extraction progress seen: ${[...seen].join(" ")}`);
+    console.log(`training with extraction from 147 demo crops: wall ${((performance.now() - t0) / 1000).toFixed(1)} s; extraction ${r.timings?.extraction?.toFixed(1)} s`);
+  });
+
   test("cancel stops the run: cancelled, no new version", async () => {
     const before = (await t.db.select().from(modelVersions)).length;
     const { runId } = await caller(who.admin).runs.start({ cohortId, seed: 7 });
