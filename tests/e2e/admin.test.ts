@@ -50,7 +50,7 @@ function rleCircle(rows: number, cols: number, cy: number, cx: number, rad: numb
 const FACTORS = { age: 58, t_stage: "T2", location: "UOQ", er: "positive", pr: "negative", us_aln: "positive" };
 
 /** Admin: start a run on the demo cohort from the runs page; returns the version id when done. */
-async function trainAndOpenReport(page: Page, url: string, opts: { bootstrapB?: number; validateB?: number; watch?: boolean }): Promise<{ versionId: string; seconds: number; progress: number[]; timings: string }> {
+async function trainAndOpenReport(page: Page, url: string, opts: { bootstrapB?: number; validateB?: number; reloadMidway?: boolean }): Promise<{ versionId: string; seconds: number; progress: number[]; timings: string }> {
   await page.goto(`${url}/admin/runs`);
   await page.getByLabel("Cohort").waitFor();
   if (opts.bootstrapB !== undefined) await page.getByLabel("LASSO bootstrap selections (B)").fill(String(opts.bootstrapB));
@@ -60,11 +60,19 @@ async function trainAndOpenReport(page: Page, url: string, opts: { bootstrapB?: 
   await page.waitForURL(/\/admin\/runs\/[0-9a-f-]{36}$/);
   const progress: number[] = [];
   const bar = page.getByTestId("overall-progress");
+  let reloaded = !opts.reloadMidway;
   for (;;) {
     const status = await page.getByTestId("run-status").textContent();
     const v = Number(await bar.getAttribute("value"));
     if (progress[progress.length - 1] !== v) progress.push(v);
     if (status === "succeeded") break;
+    if (!reloaded && v > 0) {
+      // the run survives a page reload: the page picks it up from the server where it is
+      reloaded = true;
+      await page.reload();
+      await page.getByTestId("run-status").waitFor();
+      continue;
+    }
     if (status === "failed" || status === "cancelled") throw new Error(`run ${status}: ${await page.locator("#run-failure").textContent()}`);
     if (Date.now() - t0 > 240_000) throw new Error("training did not finish in 240 s");
     await page.waitForTimeout(150);
@@ -110,7 +118,7 @@ describe("model administration (browser)", { skip }, () => {
     await admin.locator("#cohort-list").getByText("demo — not for clinical use").waitFor();
 
     // 2. train (default settings = the full pipeline) and watch the progress bar advance
-    const run1 = await trainAndOpenReport(admin, srv.url, {});
+    const run1 = await trainAndOpenReport(admin, srv.url, { reloadMidway: true });
     assert.ok(run1.progress.filter((p) => p > 0 && p < 100).length >= 3, `progress advanced through intermediate values: ${run1.progress.join(",")}`);
     for (let i = 1; i < run1.progress.length; i++) assert.ok(run1.progress[i] >= run1.progress[i - 1], "the bar never goes back");
     console.log(`demo training (full default pipeline) end to end in the browser: ${run1.seconds.toFixed(1)} s; ${run1.timings}`);
