@@ -157,9 +157,12 @@ export const AGE = { mean: 55.4, sd: 11.1, min: 28, max: 85 };
 
 /** The generating model (documented in demo/README.md). z_k = standardised feature (over all 147). */
 export const GENERATING = {
-  featureCoefficients: [1.3, -1.2, 1.1], // per SD of the three chosen real features (z clamped to [-3, 3]), in CHOSEN order
+  featureCoefficients: [1.6, -1.5, 1.4], // per SD of the three chosen real features (z clamped to [-3, 3]), in CHOSEN order
   usAlnPositive: 1.5, // log OR for ultrasound ALN+ (Table 1: 54/83 vs 22/64 -> OR about 3.5)
-  tStagePerStep: 0.45, // log OR per T-stage step (T1 = 0 … T4 = 3)
+  // log OR of each T stage against T1. A step at T2 (where most patients are) rather than a per-step slope: with
+  // only 13 T3 and 5 T4 patients a steep slope separates T4 and its Wald test collapses, so backward AIC drops T stage.
+  // This size keeps T stage in the demo nomogram, so the surgeon's nomogram has a T-stage axis.
+  tStageLogOr: { T1: 0, T2: 1.9, T3: 2.2, T4: 2.5 } as Record<string, number>,
   events: 83,
 };
 
@@ -318,7 +321,7 @@ async function main(): Promise<void> {
     let s = 0;
     GENERATING.featureCoefficients.forEach((b, k2) => (s += b * z[k2].z[i]));
     s += usAln[i] === "positive" ? GENERATING.usAlnPositive : 0;
-    s += GENERATING.tStagePerStep * (Number(tStage[i].slice(1)) - 1);
+    s += GENERATING.tStageLogOr[tStage[i]];
     return s;
   });
   let lo = -10;
@@ -376,7 +379,7 @@ async function main(): Promise<void> {
     note: "SEMI-SYNTHETIC demo cohort: real mini-MIAS pixels and features, simulated clinical factors and ALN status. Demo model — not for clinical use.",
     generating_features: chosen.map((f, k2) => ({ name: f, coefficient_per_sd: GENERATING.featureCoefficients[k2], mean: z[k2].mean, sd: z[k2].sd })),
     us_aln_positive: GENERATING.usAlnPositive,
-    t_stage_per_step: GENERATING.tStagePerStep,
+    t_stage_log_or_vs_t1: GENERATING.tStageLogOr,
     intercept,
     events: GENERATING.events,
     draws_until_83_events: attempts,

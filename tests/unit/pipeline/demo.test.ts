@@ -19,7 +19,10 @@ test("demo: full pipeline (LASSO-CV, 100 bootstraps, 81-point SVM grid, B=200) r
   const a = parseArtefact(JSON.parse(JSON.stringify(artefact)));
   assert.equal(a.lasso.selection.B, 100);
   assert.equal(a.svm.grid.cost.length * a.svm.grid.gamma.length, 81);
-  assert.equal(a.nomogram.validate!.Dxy.n, 200);
+  // B = 200 resamples; as in rms, resamples whose refit is singular (a sparse factor level such as T4 drawn
+  // zero times) are left out and n counts the ones used — most of them must be usable
+  const nUsed = a.nomogram.validate!.Dxy.n;
+  assert.ok(nUsed > 150 && nUsed <= 200, `validate used ${nUsed} of 200 resamples`);
   // recovered: every generating feature is in the final Rad-score and among the 10 most often selected of 299
   const freq = a.lasso.selection.frequency;
   for (const f of generating) {
