@@ -6,6 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
 process.chdir(root);
@@ -54,4 +56,10 @@ run("tests", process.execPath, [
   "--test-reporter=spec",
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
   ...files,
-], { NODE_ENV: "test", NEXT_TELEMETRY_DISABLED: "1" });
+], {
+  NODE_ENV: "test",
+  NEXT_TELEMETRY_DISABLED: "1",
+  // tests never write into the checkout's ./data (a developer's portal data): anything that falls back to
+  // DATA_DIR gets a throwaway folder
+  DATA_DIR: process.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), "axilla-test-data-")),
+});

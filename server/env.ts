@@ -38,7 +38,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const e = r.data;
   return {
     ...e,
-    dataDir: resolve(e.DATA_DIR),
+    dataDir: resolve(/* turbopackIgnore: true */ e.DATA_DIR),
     jobsBackend: e.JOBS_BACKEND ?? (e.DATABASE_URL ? "pgboss" : "inprocess"),
   };
 }
@@ -52,7 +52,7 @@ export function env(): Env {
 /** The auth secret: AUTH_SECRET, else DATA_DIR/secret (generated on first start, mode 0600, never committed). */
 export function authSecret(e: Env = env()): string {
   if (e.AUTH_SECRET) return e.AUTH_SECRET;
-  const file = join(e.dataDir, "secret");
+  const file = join(/* turbopackIgnore: true */ e.dataDir, "secret");
   const dataDir = e.dataDir;
   if (!existsSync(/* turbopackIgnore: true */ file)) {
     mkdirSync(/* turbopackIgnore: true */ dataDir, { recursive: true });

@@ -104,7 +104,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
 
 /** A PGlite data directory may be opened by one process only: a pid lock file guards it. */
 function lockDir(dir: string): () => void {
-  const file = join(dir, "..", `${dir.split(/[\\/]/).pop()}.lock`);
+  const file = join(/* turbopackIgnore: true */ dir, "..", `${dir.split(/[\\/]/).pop()}.lock`);
   if (existsSync(/* turbopackIgnore: true */ file)) {
     const pid = Number(readFileSync(/* turbopackIgnore: true */ file, "utf8"));
     let alive = false;
@@ -131,7 +131,7 @@ function lockDir(dir: string): () => void {
 export async function openConfiguredDb(): Promise<DbHandle> {
   const e = env();
   const t0 = Date.now();
-  const handle = e.DATABASE_URL ? await openPostgres(e.DATABASE_URL) : await openPglite(join(e.dataDir, "pg"));
+  const handle = e.DATABASE_URL ? await openPostgres(e.DATABASE_URL) : await openPglite(join(/* turbopackIgnore: true */ e.dataDir, "pg"));
   const seeded = await seed(handle.db);
   log.info("database ready", { kind: handle.kind, ms: Date.now() - t0, seeded });
   return handle;

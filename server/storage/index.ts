@@ -30,15 +30,15 @@ export interface Storage {
 }
 
 export function createStorage(dataDir: string, maxBytesDefault?: number): Storage {
-  const root = resolve(dataDir);
-  const filesRoot = join(root, "files");
+  const root = resolve(/* turbopackIgnore: true */ dataDir); // run-time data folder: never traced by the bundler
+  const filesRoot = join(/* turbopackIgnore: true */ root, "files");
 
   function resolveStoredPath(relPath: string): string {
     if (typeof relPath !== "string" || relPath.length === 0 || relPath.includes("\0")) {
       throw new StorageError("invalid stored file path");
     }
     if (isAbsolute(relPath) || /^[a-zA-Z]:/.test(relPath)) throw new StorageError("stored file path must be relative");
-    const abs = resolve(root, relPath);
+    const abs = resolve(/* turbopackIgnore: true */ root, relPath);
     const rel = relative(filesRoot, abs);
     if (rel === "" || rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).includes("..")) {
       throw new StorageError("stored file path escapes the data folder");
