@@ -8,6 +8,9 @@ export const NAV: Record<SessionUser["role"], Array<{ href: string; label: strin
   board: [{ href: "/board", label: "Meetings" }],
   admin: [
     { href: "/admin/models", label: "Models" },
+    { href: "/admin/cohorts", label: "Cohorts" },
+    { href: "/admin/runs", label: "Training runs" },
+    { href: "/admin/baselines", label: "Baselines" },
     { href: "/admin/audit", label: "Audit log" },
   ],
 };

@@ -3,7 +3,7 @@
 // function the browser runs for what-if) and case access rules shared by the predictions, meetings and
 // reports routers.
 import { TRPCError } from "@trpc/server";
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, getTableColumns } from "drizzle-orm";
 import { parseArtefact, ArtefactSchemaError, type ModelArtefact, type Performance } from "../../lib/model/artefact.ts";
 import { verifyArtefact, ArtefactHashMismatchError } from "../../lib/model/hash.ts";
 import { predict, PredictionInputError, type PredictResult } from "../../lib/model/predict.ts";
@@ -31,8 +31,10 @@ export async function loadModelVersion(db: Db, id: string): Promise<{ row: Model
 export async function loadActiveModel(db: Db): Promise<{ row: ModelVersionRow; artefact: ModelArtefact }> {
   try {
     const m = await getActiveModel(db);
-    const [row] = await db.select().from(modelVersions).where(eq(modelVersions.id, m.id));
-    return { row, artefact: m.artefact };
+    // the row's other columns only: the (large) artefact was already fetched and verified by the model store
+    const { artefact: _stored, ...columns } = getTableColumns(modelVersions);
+    const [rest] = await db.select(columns).from(modelVersions).where(eq(modelVersions.id, m.id));
+    return { row: { ...rest, artefact: m.artefact } as ModelVersionRow, artefact: m.artefact };
   } catch (e) {
     if (e instanceof ModelStoreError) throw new TRPCError({ code: "PRECONDITION_FAILED", message: e.message });
     throw e;

@@ -417,6 +417,11 @@ export function CaseWorkspace({ caseId, caseCode }: { caseId: string; caseCode: 
             <p className="rs-value">
               Rad-score: <strong data-testid="radscore-value">{(rs?.value ?? latest!.value).toFixed(4)}</strong>
             </p>
+            {canEdit && (
+              <p>
+                <a href={`/cases/${caseId}/predict`}>Next: clinical factors and nomogram →</a>
+              </p>
+            )}
             {rs && (
               <>
                 <p className="muted">

@@ -9,7 +9,7 @@ export const metadata = { title: "Case · Axilla" };
 // Server shell of the case page: access is checked here (same rule as the tRPC procedures); the viewer,
 // ROI tools and upload are the client component.
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
-  await requireUser("surgeon", "board");
+  const user = await requireUser("surgeon", "board");
   const { caseId } = await params;
   let c: { id: string; caseCode: string };
   try {
@@ -19,9 +19,14 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
   }
   return (
     <section className="case-page">
-      <p>
+      <nav aria-label="Case sections" className="case-tabs">
         <a href="/cases">← All cases</a>
-      </p>
+        <a href={`/cases/${c.id}`} aria-current="page">
+          Images and ROI
+        </a>
+        {user.role === "surgeon" && <a href={`/cases/${c.id}/predict`}>Prediction and nomogram</a>}
+        <a href={`/cases/${c.id}/report`}>Report</a>
+      </nav>
       <CaseWorkspace caseId={c.id} caseCode={c.caseCode} />
     </section>
   );
