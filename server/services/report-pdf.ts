@@ -5,6 +5,7 @@
 // available, scope and disclaimer. Decision-support wording throughout ("the model estimates …").
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import { FACTOR_LABELS, LOCATION_TEXT } from "./predict-inputs.ts";
+import { A4, ACCENT, DANGER, GRID, INK, MUTED, pdfSafe, wrap } from "./pdf-common.ts";
 import { pointsAtValue, pointsOfProbability, type NomogramData } from "./nomogram-data.ts";
 import type { ClientModel, StoredInputs, StoredOutputs } from "./predict.ts";
 
@@ -31,26 +32,9 @@ export const DISCLAIMER =
   "Decision support only. The model estimates a probability; it does not diagnose and gives no order. " +
   "Treatment decisions remain with the clinical team, who weigh the estimate with all other findings.";
 
-const A4 = { w: 595.28, h: 841.89 };
 const M = 40;
-const INK = rgb(0.1, 0.12, 0.14);
-const MUTED = rgb(0.35, 0.38, 0.42);
-const ACCENT = rgb(0.04, 0.36, 0.68);
-const DANGER = rgb(0.7, 0.15, 0.12);
-const GRID = rgb(0.75, 0.78, 0.8);
 
-/** Standard PDF fonts encode WinAnsi only: replace what it lacks. */
-export function pdfSafe(s: string): string {
-  return s
-    .replace(/≥/g, ">=")
-    .replace(/≤/g, "<=")
-    .replace(/−/g, "-")
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/…/g, "...")
-    .replace(/—/g, "-")
-    .replace(/[^\x20-\x7e\u00a0-\u00ff\u2013\u2014\u2022\u20ac]/g, "?");
-}
+export { pdfSafe };
 
 export const pct = (p: number | null | undefined, d = 1): string => (p === null || p === undefined || !Number.isFinite(p) ? "n/a" : `${(100 * p).toFixed(d)}%`);
 
@@ -109,22 +93,6 @@ class Writer {
       this.page.drawLine({ start: { x: M, y: this.y + 1 }, end: { x: A4.w - M, y: this.y + 1 }, thickness: 0.4, color: GRID });
     });
   }
-}
-
-function wrap(s: string, font: PDFFont, size: number, width: number): string[] {
-  const out: string[] = [];
-  for (const para of s.split("\n")) {
-    let line = "";
-    for (const w of para.split(/\s+/)) {
-      const t = line ? `${line} ${w}` : w;
-      if (font.widthOfTextAtSize(t, size) > width && line) {
-        out.push(line);
-        line = w;
-      } else line = t;
-    }
-    out.push(line);
-  }
-  return out;
 }
 
 /** The nomogram as vectors: points scale, one axis per kept predictor with the patient's value marked,

@@ -2,32 +2,12 @@
 // Table 1, selected features, Table 2 (ACC/AUC/TPR/TNR with CIs), nomogram formula, calibration, decision curve,
 // clinical-only model, warnings, TRIPOD+AI items; ROC, LASSO CV and decision curves drawn as vectors.
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
-import { pdfSafe } from "./report-pdf.ts";
+import { A4, ACCENT, DANGER, GRID, INK, pdfSafe, wrap } from "./pdf-common.ts";
 import type { RunReport } from "./model-admin.ts";
 
-const A4 = { w: 595.28, h: 841.89 };
 const M = 42;
-const INK = rgb(0.1, 0.12, 0.14);
-const ACCENT = rgb(0.04, 0.36, 0.68);
-const RED = rgb(0.7, 0.15, 0.12);
-const GRID = rgb(0.78, 0.8, 0.83);
-const COLORS = [rgb(0.04, 0.36, 0.68), rgb(0.7, 0.15, 0.12), rgb(0.18, 0.49, 0.2), rgb(0.42, 0.24, 0.6)];
-
-function wrap(s: string, font: PDFFont, size: number, width: number): string[] {
-  const out: string[] = [];
-  for (const para of s.split("\n")) {
-    let line = "";
-    for (const w of para.split(/\s+/)) {
-      const t = line ? `${line} ${w}` : w;
-      if (font.widthOfTextAtSize(t, size) > width && line) {
-        out.push(line);
-        line = w;
-      } else line = t;
-    }
-    out.push(line);
-  }
-  return out;
-}
+const RED = DANGER;
+const COLORS = [ACCENT, DANGER, rgb(0.18, 0.49, 0.2), rgb(0.42, 0.24, 0.6)];
 
 class W {
   page: PDFPage;

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC, useTRPCClient } from "@/app/_trpc/client";
 import { Viewport, type Tool, type ViewportHandle } from "@/app/_components/viewer/Viewport";
 import type { PixelData } from "@/app/_components/viewer/pixels";
-import { decodeRle, encodeRle } from "@/app/_components/viewer/rle";
+import { decodeRle, encodeRle } from "@/lib/image/rle";
 import { fillHoles, polygonToMask, regionGrow } from "@/lib/radiomics/roi";
 import type { Image2D } from "@/lib/image/types";
 import { UploadPanel } from "./UploadPanel";

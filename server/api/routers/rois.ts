@@ -9,46 +9,22 @@ import { rois } from "../../db/schema.ts";
 import { decodePixelCache } from "../../services/ingest.ts";
 import { storage } from "../../storage/index.ts";
 import type { Mask2D } from "../../../lib/image/types.ts";
+import { decodeRle, encodeRle, RleError } from "../../../lib/image/rle.ts";
 import { createTRPCRouter, roleProcedure } from "../trpc.ts";
 import { requireImage } from "./cases.ts";
 
-/**
- * Mask RLE ("rle"): comma-separated run lengths over the row-major mask, alternating 0-runs and 1-runs and
- * starting with a 0-run (possibly 0). The same codec runs in the viewer (app/_components/viewer/rle.ts).
- */
+/** Mask RLE ("rle"), the codec of lib/image/rle.ts (the viewer uses the same); malformed input is BAD_REQUEST. */
 export function decodeMaskRle(rle: string, rows: number, cols: number): Mask2D {
-  const n = rows * cols;
-  const data = new Uint8Array(n);
-  if (!/^\d+(,\d+)*$/.test(rle)) throw new TRPCError({ code: "BAD_REQUEST", message: "The ROI mask encoding is malformed." });
-  let pos = 0;
-  let v = 0;
-  for (const part of rle.split(",")) {
-    const len = Number(part);
-    if (pos + len > n) throw new TRPCError({ code: "BAD_REQUEST", message: "The ROI mask is larger than its image." });
-    if (v) data.fill(1, pos, pos + len);
-    pos += len;
-    v ^= 1;
+  try {
+    return { rows, cols, data: decodeRle(rle, rows * cols) };
+  } catch (e) {
+    if (e instanceof RleError) throw new TRPCError({ code: "BAD_REQUEST", message: e.message });
+    throw e;
   }
-  if (pos !== n) throw new TRPCError({ code: "BAD_REQUEST", message: `The ROI mask covers ${pos} pixels, the image has ${n}.` });
-  return { rows, cols, data };
 }
 
 export function encodeMaskRle(mask: Mask2D): string {
-  const d = mask.data;
-  const runs: number[] = [];
-  let v = 0;
-  let len = 0;
-  for (let i = 0; i < d.length; i++) {
-    const b = d[i] !== 0 ? 1 : 0;
-    if (b === v) len++;
-    else {
-      runs.push(len);
-      v = b;
-      len = 1;
-    }
-  }
-  runs.push(len);
-  return runs.join(",");
+  return encodeRle(mask.data);
 }
 
 const thresholdParams = z
