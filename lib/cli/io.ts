@@ -1,4 +1,6 @@
 // Shared CLI plumbing: argument parsing, JSON output with the cli.md conventions, CSV reading.
+import { readFileSync } from "node:fs";
+import { parseCsv, CsvError, type CsvTable } from "../data/csv.ts";
 
 /** An error caused by the user's input: printed as one line, exit code 2. */
 export class CliError extends Error {
@@ -72,4 +74,20 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
   const n = Number(v);
   if (!Number.isFinite(n)) throw new CliError(`--${name} must be a number, got "${v}"`);
   return n;
+}
+
+/** Read and parse a CSV file given by a flag; unreadable files and malformed CSV become one-line CliErrors. */
+export function readCsvTable(path: string): CsvTable {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new CliError(`cannot read --csv ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return parseCsv(text);
+  } catch (e) {
+    if (e instanceof CsvError) throw new CliError(`${path}: ${e.message}`);
+    throw e;
+  }
 }

@@ -1,7 +1,6 @@
 // `axilla stats lasso` — glmnet / cv.glmnet(foldid = …) on CSV columns (cli.md).
-import { readFileSync } from "node:fs";
-import { parseCsv, CsvError } from "../../../data/csv.ts";
-import { CliError, flag, numberFlag, parseArgs, requireFlag } from "../../io.ts";
+import { CsvError } from "../../../data/csv.ts";
+import { CliError, readCsvTable, flag, numberFlag, parseArgs, requireFlag } from "../../io.ts";
 import { glmnet, GlmnetError, type Family } from "../../../stats/glmnet.ts";
 import { cvGlmnet, CvError, type CvMeasure } from "../../../stats/cv.ts";
 import { completeNumericRows, dropDegenerateColumns, DataError } from "../../../stats/prep.ts";
@@ -24,14 +23,8 @@ export async function run(argv: string[]): Promise<unknown> {
   const ratioFlag = flag(args, "lambda-min-ratio");
   const measure = (flag(args, "type-measure") ?? (family === "binomial" ? "deviance" : "mse")) as CvMeasure;
   if (!MEASURES.includes(measure)) throw new CliError(`--type-measure must be one of ${MEASURES.join(", ")}, got "${measure}"`);
-  let text: string;
+  const table = readCsvTable(csvPath);
   try {
-    text = readFileSync(csvPath, "utf8");
-  } catch {
-    throw new CliError(`cannot read --csv ${csvPath}`);
-  }
-  try {
-    const table = parseCsv(text);
     const used = [yName, ...xNames, ...(foldCol ? [foldCol] : [])];
     const { values, rows } = completeNumericRows(table, used);
     if (rows.length < 3) throw new CliError(`only ${rows.length} complete rows in ${csvPath}`);

@@ -1,26 +1,15 @@
 // Shared plumbing for the rms-style `axilla stats` commands (lrm, fastbw, nomogram, validate,
 // calibrate): read the CSV, parse the formula, drop rows missing a used column (cli.md), fit.
 import { readFileSync } from "node:fs";
-import { CliError, flag, numberFlag, requireFlag, type ParsedArgs } from "../../io.ts";
-import { parseCsv, CsvError } from "../../../data/csv.ts";
+import { CliError, readCsvTable, flag, numberFlag, requireFlag, type ParsedArgs } from "../../io.ts";
+import { CsvError } from "../../../data/csv.ts";
 import { dataFrameFromCsv, DesignError, type DataFrame } from "../../../stats/design.ts";
 import { FormulaError } from "../../../stats/formula.ts";
 import { lrm, type LrmModel } from "../../../stats/logistic.ts";
 import type { BootstrapOptions } from "../../../stats/validate.ts";
 
 export function readCsvFrame(path: string): DataFrame {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new CliError(`cannot read --csv ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    return dataFrameFromCsv(parseCsv(text));
-  } catch (e) {
-    if (e instanceof CsvError) throw new CliError(`${path}: ${e.message}`);
-    throw e;
-  }
+  return dataFrameFromCsv(readCsvTable(path));
 }
 
 export function warn(messages: string[]): void {

@@ -1,20 +1,13 @@
 // `axilla stats roc` — pROC roc(levels = c(0, 1), direction = '<'), ci.auc(method = 'delong'), Youden (cli.md).
-import { readFileSync } from "node:fs";
-import { parseCsv, CsvError } from "../../../data/csv.ts";
-import { CliError, parseArgs, requireFlag } from "../../io.ts";
+import { CsvError } from "../../../data/csv.ts";
+import { CliError, readCsvTable, parseArgs, requireFlag } from "../../io.ts";
 import { roc, RocError } from "../../../stats/roc.ts";
 import { completeNumericRows, DataError } from "../../../stats/prep.ts";
 
 /** Read a CSV and the complete rows of the listed numeric columns; y must be 0/1. */
 export function readScores(csvPath: string, yName: string, cols: string[]): { y: Float64Array; scores: Float64Array[]; n: number } {
-  let text: string;
+  const table = readCsvTable(csvPath);
   try {
-    text = readFileSync(csvPath, "utf8");
-  } catch {
-    throw new CliError(`cannot read --csv ${csvPath}`);
-  }
-  try {
-    const table = parseCsv(text);
     const { values, rows } = completeNumericRows(table, [yName, ...cols]);
     const y = values[0];
     for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) throw new CliError(`--y ${yName} must be 0/1; row ${rows[i] + 2} has ${y[i]}`);

@@ -1,7 +1,6 @@
 // `axilla stats svm` — e1071::svm(type = 'C-classification', kernel = 'radial', scale = FALSE) (cli.md).
-import { readFileSync } from "node:fs";
-import { parseCsv, CsvError, columnIndex } from "../../../data/csv.ts";
-import { CliError, flag, numberFlag, parseArgs, requireFlag } from "../../io.ts";
+import { CsvError, columnIndex } from "../../../data/csv.ts";
+import { CliError, readCsvTable, flag, numberFlag, parseArgs, requireFlag } from "../../io.ts";
 import { svmTrain, svmDecision, SvmError } from "../../../stats/svm.ts";
 import { DataError } from "../../../stats/prep.ts";
 
@@ -15,14 +14,8 @@ export async function run(argv: string[]): Promise<unknown> {
   const tolerance = numberFlag(args, "tolerance", 1e-3);
   const trainCol = requireFlag(args, "train-col");
   const trainValue = flag(args, "train-value") ?? "train";
-  let text: string;
+  const table = readCsvTable(csvPath);
   try {
-    text = readFileSync(csvPath, "utf8");
-  } catch {
-    throw new CliError(`cannot read --csv ${csvPath}`);
-  }
-  try {
-    const table = parseCsv(text);
     const cols = xNames.map((c) => columnIndex(table, c));
     const yj = columnIndex(table, yName);
     const tj = columnIndex(table, trainCol);
