@@ -13,6 +13,7 @@ import { DICT, tagOf, type Keyword } from "./dictionary.ts";
 import { TRANSFER_SYNTAXES, num, parseDicomBytes, str, tag, type DicomFile, type ParseOptions } from "./parse.ts";
 import { readLaterality, readOrientation, readRescale, readSpacing, readView, readWindows, type Window, type Rescale } from "./image.ts";
 import type { Spacing } from "../image/types.ts";
+import { lutInfo, readModalityLut, readVoiLuts, usesModalityLut, voiInputSigned, type LutInfo } from "./lut.ts";
 import { concat, el, encodeElement, encodeFileMeta, type Encoding, type WriteElement } from "./write.ts";
 
 export const DEIDENTIFICATION_METHOD = "DICOM PS3.15 E.1 Basic Profile; Axilla whitelist; UIDs hashed; dates removed";
@@ -155,6 +156,10 @@ export type HeaderSummary = {
   windows: Window[];
   voiLutFunction: string | null;
   rescale: Rescale;
+  /** Modality LUT Sequence (0028,3000) descriptor + explanation when it is used (present and no Rescale Slope/Intercept) */
+  modalityLut: LutInfo | null;
+  /** VOI LUT Sequence (0028,3010) items (descriptor, explanation, output min/max; data stays in the file) */
+  voiLuts: LutInfo[];
   burnedInAnnotation: boolean | null;
   /** keyed hashes (hashUid) so duplicates can be spotted without storing the UIDs */
   sopInstanceUidHash: string | null;
@@ -220,12 +225,19 @@ export function summariseHeader(file: DicomFile, opts: DeidOptions = {}): Header
     windows: readWindows(ds),
     voiLutFunction: s("VOILUTFunction"),
     rescale: readRescale(ds),
+    ...readLutInfos(ds, u("PixelRepresentation") ?? 0),
     burnedInAnnotation: burned === null ? null : burned.toUpperCase() === "YES",
     sopInstanceUidHash: hashed("SOPInstanceUID"),
     studyInstanceUidHash: hashed("StudyInstanceUID"),
     seriesInstanceUidHash: hashed("SeriesInstanceUID"),
     deidentificationMethod: DEIDENTIFICATION_METHOD,
   };
+}
+
+/** LUT summaries; malformed LUT sequences throw DicomError (they would decode to wrong intensities). */
+function readLutInfos(ds: DataSet, pixelRepresentation: number): { modalityLut: LutInfo | null; voiLuts: LutInfo[] } {
+  const m = usesModalityLut(ds) ? readModalityLut(ds, pixelRepresentation) : null;
+  return { modalityLut: m ? lutInfo(m) : null, voiLuts: readVoiLuts(ds, voiInputSigned(ds, pixelRepresentation, m)).map(lutInfo) };
 }
 
 // exported for tests: which keywords the de-identifier keeps verbatim

@@ -92,6 +92,12 @@ export const DICT = {
   LossyImageCompression: [0x0028, 0x2110, "CS"],
   LossyImageCompressionRatio: [0x0028, 0x2112, "DS"],
   LossyImageCompressionMethod: [0x0028, 0x2114, "CS"],
+  ModalityLUTSequence: [0x0028, 0x3000, "SQ"],
+  LUTDescriptor: [0x0028, 0x3002, "US"],
+  LUTExplanation: [0x0028, 0x3003, "LO"],
+  ModalityLUTType: [0x0028, 0x3004, "LO"],
+  LUTData: [0x0028, 0x3006, "OW"],
+  VOILUTSequence: [0x0028, 0x3010, "SQ"],
   ViewCodeSequence: [0x0054, 0x0220, "SQ"],
   PixelData: [0x7fe0, 0x0010, "OW"],
 } as const satisfies Record<string, readonly [number, number, string]>;

@@ -6,6 +6,7 @@ import type { Image2D, Spacing } from "../image/types.ts";
 import { DicomError } from "./errors.ts";
 import { num, numbers, str, tag } from "./parse.ts";
 import type { StoredPixels } from "./pixels.ts";
+import { lutLookup, type Lut } from "./lut.ts";
 
 // ---------------- spacing (feature-set.md step 4) ----------------
 
@@ -134,11 +135,31 @@ export type IntensityOptions = {
   frame?: number;
   /** invert MONOCHROME1 into MONOCHROME2 sense (default true, feature-set.md step 2) */
   invertMonochrome1?: boolean;
+  /**
+   * Modality LUT Sequence (0028,3000) item (readModalityLut). Used instead of `rescale` (PS3.3 C.11.1: the two are
+   * alternatives; callers pass it only when the file has no Rescale Slope/Intercept).
+   */
+  modalityLut?: Lut | null;
 };
+
+/** [lowest, highest] stored value for the pixel format: unsigned 0..2^bs - 1, signed -2^(bs-1)..2^(bs-1) - 1. */
+export function storedRange(px: Pick<StoredPixels, "bitsStored" | "pixelRepresentation">): [number, number] {
+  return px.pixelRepresentation === 1 ? [-(2 ** (px.bitsStored - 1)), 2 ** (px.bitsStored - 1) - 1] : [0, 2 ** px.bitsStored - 1];
+}
+
+/**
+ * The constant m with y' = m - y for MONOCHROME1 inversion after a Modality LUT L: m = L(lo) + L(hi) over the stored
+ * range. For a linear rescale this is exactly slope*(top - x) + intercept (the same rule as before the LUT).
+ */
+export function modalityLutMirror(lut: Lut, px: Pick<StoredPixels, "bitsStored" | "pixelRepresentation">): number {
+  const [lo, hi] = storedRange(px);
+  return lutLookup(lut, lo) + lutLookup(lut, hi);
+}
 
 /**
  * Stored values -> float64 intensities for one frame: MONOCHROME1 inversion x' = (2^BitsStored - 1) - x
- * (signed: -1 - x) before the Modality LUT y = slope * x' + intercept. Colour (3 samples) -> one grey
+ * (signed: -1 - x) before the Modality LUT y = slope * x' + intercept. With `opts.modalityLut` the LUT replaces the
+ * rescale and the inversion is y' = L(lo) + L(hi) - L(x) (the same mirror for a linear L). Colour (3 samples) -> one grey
  * channel: RGB by ITU-R BT.601 luma 0.299 R + 0.587 G + 0.114 B, YBR_* by its Y component.
  */
 export function toIntensities(px: StoredPixels, rescale: Rescale, opts: IntensityOptions = {}): { image: Image2D; inverted: boolean } {
@@ -151,7 +172,14 @@ export function toIntensities(px: StoredPixels, rescale: Rescale, opts: Intensit
   const data = new Float64Array(n);
   const inverted = px.photometric === "MONOCHROME1" && (opts.invertMonochrome1 ?? true);
   const { slope, intercept } = rescale;
-  if (spp === 1) {
+  if (spp === 1 && opts.modalityLut) {
+    const lut = opts.modalityLut;
+    const m = inverted ? modalityLutMirror(lut, px) : 0;
+    for (let i = 0; i < n; i++) {
+      const y = lutLookup(lut, src[i]); // y = LUT(x), clamped to the first/last entry (C.11.1.1.1)
+      data[i] = inverted ? m - y : y; // MONOCHROME1: y' = L(lo) + L(hi) - y
+    }
+  } else if (spp === 1) {
     const top = px.pixelRepresentation === 1 ? -1 : 2 ** px.bitsStored - 1; // x' = top - x (MONOCHROME1)
     if (inverted) for (let i = 0; i < n; i++) data[i] = slope * (top - src[i]) + intercept;
     else for (let i = 0; i < n; i++) data[i] = slope * src[i] + intercept;
@@ -236,6 +264,27 @@ export function windowToDisplay(
       const y = x <= lo ? 0 : x > hi ? 255 : w > 1 ? (x - (c - 0.5)) * scale + 127.5 : 255;
       out[i] = inv ? 255 - y : y; // Uint8ClampedArray rounds half to even and clamps
     }
+  }
+  return out;
+}
+
+/**
+ * 8-bit display through a VOI LUT (PS3.3 C.11.2.1.1): v = LUT(x) (clamped at both ends), shown as
+ * round(255 * v / (2^bitsPerEntry - 1)). `mirror`: the intensities were MONOCHROME1-inverted as x' = mirror - x, so
+ * the LUT (defined on the file's own values) is applied to mirror - x' and its output is inverted as well (in
+ * MONOCHROME1 the lowest LUT output is white). `invert` flips the result (the viewer's invert button).
+ */
+export function voiLutToDisplay(img: Image2D, lut: Lut, opts: { invert?: boolean; mirror?: number | null; out?: Uint8ClampedArray } = {}): Uint8ClampedArray {
+  const n = img.rows * img.cols;
+  const out = opts.out && opts.out.length === n ? opts.out : new Uint8ClampedArray(n);
+  const scale = 255 / (2 ** lut.bitsPerEntry - 1); // LUT bit depth -> 8 bits
+  const mirror = opts.mirror ?? null;
+  const flip = (mirror !== null) !== !!opts.invert;
+  const d = img.data;
+  for (let i = 0; i < n; i++) {
+    const x = mirror === null ? d[i] : mirror - d[i];
+    const y = lutLookup(lut, x) * scale;
+    out[i] = flip ? 255 - y : y; // Uint8ClampedArray rounds and clamps
   }
   return out;
 }
