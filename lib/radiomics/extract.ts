@@ -2,6 +2,7 @@
 // Everything works on the ROI bounding box (texture, shape) and the wavelet box (bbox + 8 px, clipped, wrap-padded
 // to a multiple of 4); no full-image float copies. Buffers are module-level and reused between calls (grown on
 // demand); `releaseWorkspace()` drops them. Synchronous and single-threaded, so sharing the workspace is safe.
+import { resampleImage, resampleMask, resampledSize } from "./resample.ts";
 import type { Image2D, Mask2D } from "../image/types.ts";
 import { MAX_LEVELS, type Discretisation } from "./discretise.ts";
 import { firstOrderFeatures, waveletFirstOrderFromMoments, FIRSTORDER_NAMES, WAVELET_FIRSTORDER_NAMES } from "./firstorder.ts";
@@ -37,6 +38,11 @@ export type ExtractOptions = {
   binWidth?: number;
   /** FBS lower bound (default: the ROI minimum) */
   binLowerBound?: number;
+  /**
+   * Optional isotropic resampling (feature-set.md step 5) to this spacing in mm before extraction: bilinear image,
+   * nearest-neighbour mask (resample.ts). Off by default.
+   */
+  resampleMm?: number;
 };
 
 export type ExtractSettings = {
@@ -53,6 +59,12 @@ export type ExtractSettings = {
   roi_pixels: number;
   /** [first row, last row + 1, first col, last col + 1] (end-exclusive, as the reference JSON) */
   roi_bbox_rows_cols: [number, number, number, number];
+  /** only when resampleMm was given: the isotropic spacing used (spacing_mm is then [mm, mm]) */
+  resampled_mm?: number;
+  /** only when resampleMm was given: the spacing of the input image, [sy, sx] mm */
+  original_spacing_mm?: [number, number];
+  /** only when resampleMm was given: how */
+  resampling?: string;
 };
 
 export type ExtractResult = { set: FeatureSetName; settings: ExtractSettings; features: Record<string, number> };
@@ -289,6 +301,27 @@ function waveletChannel(vals: Float64Array, so: number, n: number, ng: number, s
  * spacing or a bad option. Feature order and names: sets.ts.
  */
 export function extract(image: Image2D, mask: Mask2D, opts: ExtractOptions): ExtractResult {
+  if (opts?.resampleMm === undefined) return extractAt(image, mask, opts);
+  validate(image, mask, opts);
+  const mm = opts.resampleMm;
+  if (!(typeof mm === "number" && mm > 0 && Number.isFinite(mm))) throw new ExtractError("BAD_OPTION", `resampleMm must be a positive number of mm, got ${String(mm)}`);
+  const [sy, sx] = opts.spacing;
+  const outPixels = resampledSize(image.rows, sy, mm) * resampledSize(image.cols, sx, mm);
+  if (outPixels > MAX_RESAMPLED_PIXELS)
+    throw new ExtractError("BAD_OPTION", `resampling ${image.rows}x${image.cols} pixels at [${sy}, ${sx}] mm to ${mm} mm would make ${outPixels} pixels (limit ${MAX_RESAMPLED_PIXELS})`);
+  const rMask = resampleMask(mask, [sy, sx], mm);
+  if (!rMask.data.includes(1)) throw new ExtractError("EMPTY_ROI", `the ROI mask is empty after resampling to ${mm} mm (the ROI is smaller than one resampled pixel)`);
+  const result = extractAt(resampleImage(image, [sy, sx], mm), rMask, { ...opts, spacing: [mm, mm], resampleMm: undefined });
+  result.settings.resampled_mm = mm;
+  result.settings.original_spacing_mm = [sy, sx];
+  result.settings.resampling = "isotropic; bilinear image, nearest-neighbour mask; pixel centres aligned: (i+0.5)*new = (y+0.5)*old";
+  return result;
+}
+
+/** Upper bound on a resampled image (a 13-Mpixel mammogram at half its spacing is 52 Mpixel). */
+const MAX_RESAMPLED_PIXELS = 64 * 1024 * 1024;
+
+function extractAt(image: Image2D, mask: Mask2D, opts: ExtractOptions): ExtractResult {
   validate(image, mask, opts);
   const set: FeatureSetName = opts.set ?? "seed-299";
   const ng = opts.ng ?? 32;

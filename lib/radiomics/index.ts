@@ -7,4 +7,5 @@ export { FEATURE_SETS, FEATURE_SET_VERSION, SEED_299_NAMES, IBSI_EXTENDED_NAMES,
 export type { FeatureSetName } from "./sets.ts";
 export { polygonToMask, regionGrow, fillHoles, largestComponent, maskBoundingBox, maskFromData, maskArea, RoiError } from "./roi.ts";
 export type { BBox, Point, RegionGrowOptions } from "./roi.ts";
+export { resampleImage, resampleMask, resampledSize } from "./resample.ts";
 export { MAX_LEVELS, DiscretisationError } from "./discretise.ts";

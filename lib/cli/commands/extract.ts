@@ -1,6 +1,8 @@
 // `axilla extract` (cli.md "Radiomics"): features of one image + ROI mask, or the IBSI digital phantom.
 //   axilla extract --image FILE --mask MASK [--spacing SY,SX] [--set seed-299|ibsi-extended] [--ng 32]
-//                  [--bin-width W [--bin-lower-bound L]] [--repeat N]
+//                  [--bin-width W [--bin-lower-bound L]] [--resample MM] [--repeat N]
+//   --resample MM: resample to MM mm isotropic first (bilinear image, nearest-neighbour mask); the settings JSON
+//   then carries resampled_mm, original_spacing_mm and resampling, and spacing_mm is [MM, MM]
 //   axilla extract --phantom phantom.json
 import { readFile } from "node:fs/promises";
 import { CliError, flag, numberFlag, parseArgs, requireFlag } from "../io.ts";
@@ -66,6 +68,9 @@ export async function run(argv: string[]): Promise<unknown> {
   const repeat = numberFlag(args, "repeat", 0);
   if (!Number.isInteger(repeat) || repeat < 0) throw new CliError(`--repeat must be a non-negative integer, got ${repeat}`);
   const spacingFlag = flag(args, "spacing");
+  const resampleRaw = flag(args, "resample");
+  const resampleMm = resampleRaw === undefined ? undefined : numberFlag(args, "resample");
+  if (resampleMm !== undefined && !(resampleMm > 0 && Number.isFinite(resampleMm))) throw new CliError(`--resample must be a positive number of mm, got "${resampleRaw}"`);
 
   try {
     const loaded = await loadImageFile(imagePath);
@@ -81,7 +86,7 @@ export async function run(argv: string[]): Promise<unknown> {
     } else {
       throw new CliError(`${imagePath} declares no pixel spacing (needed for shape features); pass --spacing SY,SX in mm`);
     }
-    const opts: ExtractOptions = { spacing, set, ng, binWidth, binLowerBound };
+    const opts: ExtractOptions = { spacing, set, ng, binWidth, binLowerBound, ...(resampleMm !== undefined ? { resampleMm } : {}) };
     const result: ExtractResult = extract(loaded.image, mask, opts);
     const out: Record<string, unknown> = {
       set: result.set,
