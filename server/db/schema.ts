@@ -257,6 +257,18 @@ export const meetingCases = pgTable(
   (t) => [primaryKey({ columns: [t.meetingId, t.caseId] })],
 );
 
+// The board members of a meeting (chosen by the surgeon who created it): a board user sees a meeting, and the
+// cases on it, only while a member.
+export const meetingMembers = pgTable(
+  "meeting_members",
+  {
+    meetingId: uuid("meeting_id").notNull().references(() => meetings.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.meetingId, t.userId] }), index("meeting_members_user_idx").on(t.userId)],
+);
+
 export const baselines = pgTable("baselines", {
   id: id(),
   name: text("name").notNull(), // comparator
