@@ -13,7 +13,7 @@ export default async function BoardPage() {
     <section>
       <h1>Tumour board meetings</h1>
       {meetings.length === 0 ? (
-        <p>No meetings yet. Surgeons put cases on a meeting from a case&apos;s prediction page.</p>
+        <p>No meetings for you yet: a surgeon adds you as a board member of a meeting from a case&apos;s prediction page.</p>
       ) : (
         <table>
           <caption>Meetings, newest first</caption>

@@ -212,7 +212,7 @@ export function clientModel(row: ModelVersionRow, a: ModelArtefact): ClientModel
 export type CaseRow = typeof cases.$inferSelect;
 
 /** Case access as part 1 defines it (routers/cases.ts requireCase): surgeons their own (read: also shared)
- *  cases, board members cases on a meeting (read only), admins none; NOT_FOUND otherwise. */
+ *  cases, board members cases on a meeting they are a member of (read only), admins none; NOT_FOUND otherwise. */
 export async function caseForUser(db: Db, user: SessionUser, caseId: string, mode: "read" | "write" = "read"): Promise<CaseRow> {
   return requireCase(db, user, caseId, mode);
 }

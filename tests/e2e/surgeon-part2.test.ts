@@ -121,7 +121,8 @@ describe("surgeon part 2 and tumour board (browser)", { skip }, () => {
       ids.case3 = await mk(CASE3, 0.1);
       const surgeon = createCaller(createTestContext({ db: h.db, user: { id: who.surgeon.id, email: who.surgeon.email, name: who.surgeon.name, role: "surgeon" } }));
       await surgeon.predictions.save({ caseId: ids.case2, factors: { age: 64, t_stage: "T2", location: "LOQ", er: "negative", pr: "negative", us_aln: "negative" } });
-      const meeting = await surgeon.meetings.create({ date: new Date("2026-12-02T08:00:00Z"), title: "Breast MDT e2e" });
+      // the demo board member is a member of the meeting (board users see only their meetings)
+      const meeting = await surgeon.meetings.create({ date: new Date("2026-12-02T08:00:00Z"), title: "Breast MDT e2e", memberIds: [who.board.id] });
       ids.meeting = meeting.id;
       await surgeon.meetings.addCase({ meetingId: meeting.id, caseId: ids.case1 });
       await surgeon.meetings.addCase({ meetingId: meeting.id, caseId: ids.case2 });

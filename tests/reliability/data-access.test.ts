@@ -1,6 +1,6 @@
 // Issue 7 item 2, data level (the procedure × role table is tests/integration/roles-matrix.test.ts): surgeons see
 // only their own cases unless shared with them (sharing is read-only); board members see only cases on
-// meetings; admins see no cases. Checked through every case-scoped read procedure that exists, by list and by id.
+// meetings they are members of; admins see no cases. Checked through every case-scoped read procedure that exists, by list and by id.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { TRPCError } from "@trpc/server";
@@ -53,7 +53,10 @@ describe("row-level access to cases", () => {
   before(async () => {
     t = await createTestDb({ seed: true });
     await t.db.insert(users).values({ email: "s2@reliability.test", name: "Second Surgeon", role: "surgeon", passwordHash: await hashPassword("s2-password-x") });
-    for (const r of await t.db.select().from(users)) u[r.email === "s2@reliability.test" ? "s2" : r.role] = { id: r.id, email: r.email, name: r.name, role: r.role };
+    // b2: a board user who is not a member of the meeting
+    await t.db.insert(users).values({ email: "b2@reliability.test", name: "Second Board Member", role: "board", passwordHash: await hashPassword("b2-password-x") });
+    const key: Record<string, string> = { "s2@reliability.test": "s2", "b2@reliability.test": "b2" };
+    for (const r of await t.db.select().from(users)) u[key[r.email] ?? r.role] = { id: r.id, email: r.email, name: r.name, role: r.role };
     for (const k of Object.keys(u)) call[k] = createCaller(createTestContext({ db: t.db, user: u[k] }));
     // s1 = demo surgeon: private case P, case S shared with s2, case M on a meeting; s2 owns case Q
     ids.P = (await call.surgeon.cases.create({ caseCode: "REL-001" })).id;
@@ -61,7 +64,7 @@ describe("row-level access to cases", () => {
     ids.M = (await call.surgeon.cases.create({ caseCode: "REL-003" })).id;
     ids.Q = (await call.s2.cases.create({ caseCode: "REL-004" })).id;
     await t.db.update(cases).set({ sharedWith: [u.s2.id] }).where(eq(cases.id, ids.S));
-    const m = await call.surgeon.meetings.create({ date: new Date("2026-12-01T10:00:00Z"), title: "Reliability board" });
+    const m = await call.surgeon.meetings.create({ date: new Date("2026-12-01T10:00:00Z"), title: "Reliability board", memberIds: [u.board.id] });
     await call.surgeon.meetings.addCase({ meetingId: m.id, caseId: ids.M });
   });
   after(async () => t.close());
@@ -72,6 +75,7 @@ describe("row-level access to cases", () => {
     assert.deepEqual(await listed(call.surgeon), new Set([ids.P, ids.S, ids.M]));
     assert.deepEqual(await listed(call.s2), new Set([ids.Q, ids.S]));
     assert.deepEqual(await listed(call.board), new Set([ids.M]));
+    assert.deepEqual(await listed(call.b2), new Set());
     await assert.rejects(call.admin.cases.list({}), (e) => e instanceof TRPCError && e.code === "FORBIDDEN");
   });
 
@@ -80,6 +84,7 @@ describe("row-level access to cases", () => {
       surgeon: { P: true, S: true, M: true, Q: false },
       s2: { P: false, S: true, M: false, Q: true },
       board: { P: false, S: false, M: true, Q: false },
+      b2: { P: false, S: false, M: false, Q: false },
       admin: { P: false, S: false, M: false, Q: false },
     };
     const bad: string[] = [];
@@ -120,6 +125,7 @@ describe("row-level access to cases", () => {
   });
 
   test("board sees a case on a meeting only while it is on one", async () => {
+    assert.deepEqual(await call.b2.meetings.list(), []);
     const [m] = await call.board.meetings.list();
     const meeting = await call.board.meetings.get({ id: m.id });
     assert.deepEqual(meeting.cases.map((c) => c.id), [ids.M]);

@@ -1,5 +1,5 @@
 // Cases (surgeon): pseudonymous case code, list with search, open. Access: a surgeon reads and writes only
-// the cases they own (read also when shared with them); board members read cases on a tumour-board meeting;
+// the cases they own (read also when shared with them); board members read cases on a tumour-board meeting they are a member of;
 // admins see no cases. Anything else answers NOT_FOUND (existence is not revealed).
 import { TRPCError } from "@trpc/server";
 import { and, arrayContains, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
@@ -7,7 +7,7 @@ import { z } from "zod";
 import { audit } from "../../audit.ts";
 import type { SessionUser } from "../../auth/roles.ts";
 import type { Db } from "../../db/index.ts";
-import { cases, images, meetingCases, radscores, rois } from "../../db/schema.ts";
+import { cases, images, meetingCases, meetingMembers, radscores, rois } from "../../db/schema.ts";
 import { createTRPCRouter, roleProcedure } from "../trpc.ts";
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -24,7 +24,13 @@ export async function requireCase(db: Db, user: SessionUser, caseId: string, mod
     throw notFound();
   }
   if (user.role === "board" && mode === "read") {
-    const [m] = await db.select({ id: meetingCases.caseId }).from(meetingCases).where(eq(meetingCases.caseId, caseId)).limit(1);
+    // only through a meeting the board user is a member of
+    const [m] = await db
+      .select({ id: meetingCases.caseId })
+      .from(meetingCases)
+      .innerJoin(meetingMembers, and(eq(meetingMembers.meetingId, meetingCases.meetingId), eq(meetingMembers.userId, user.id)))
+      .where(eq(meetingCases.caseId, caseId))
+      .limit(1);
     if (m) return c;
   }
   throw notFound();
@@ -62,7 +68,10 @@ export const casesRouter = createTRPCRouter({
       if (ctx.user.role === "surgeon") {
         where.push(or(eq(cases.ownerId, ctx.user.id), arrayContains(cases.sharedWith, [ctx.user.id]))!);
       } else {
-        const onMeetings = ctx.db.select({ id: meetingCases.caseId }).from(meetingCases);
+        const onMeetings = ctx.db
+          .select({ id: meetingCases.caseId })
+          .from(meetingCases)
+          .innerJoin(meetingMembers, and(eq(meetingMembers.meetingId, meetingCases.meetingId), eq(meetingMembers.userId, ctx.user.id)));
         where.push(inArray(cases.id, onMeetings));
       }
       if (input.search) where.push(ilike(cases.caseCode, `%${input.search.replace(/[\\%_]/g, (m) => "\\" + m)}%`));

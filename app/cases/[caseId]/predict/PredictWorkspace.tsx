@@ -348,16 +348,24 @@ const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
   const [meetingId, setMeetingId] = useState("");
   const [date, setDate] = useState("");
   const [title, setTitle] = useState("");
+  const [memberIds, setMemberIds] = useState<string[]>([]);
+  const boardUsers = useQuery(trpc.meetings.boardMembers.queryOptions());
+  const members = useQuery({ ...trpc.meetings.members.queryOptions({ id: meetingId }), enabled: !!meetingId });
   const refresh = () => {
     qc.invalidateQueries({ queryKey: trpc.meetings.list.queryKey() });
     qc.invalidateQueries({ queryKey: trpc.meetings.forCase.queryKey({ caseId }) });
+    qc.invalidateQueries({ queryKey: trpc.meetings.members.queryKey() });
   };
+  const addMember = useMutation(trpc.meetings.addMember.mutationOptions({ onSuccess: refresh }));
+  const removeMember = useMutation(trpc.meetings.removeMember.mutationOptions({ onSuccess: refresh }));
+  const memberSet = new Set((members.data?.members ?? []).map((m) => m.id));
   const add = useMutation(trpc.meetings.addCase.mutationOptions({ onSuccess: refresh }));
   const create = useMutation(
     trpc.meetings.create.mutationOptions({
       onSuccess: (m) => {
         setMeetingId(m.id);
         setTitle("");
+        setMemberIds([]);
         refresh();
       },
     }),
@@ -386,6 +394,23 @@ const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
           Add case to meeting
         </button>
       </div>
+      {meetingId && members.data && (
+        <fieldset className="field" style={{ marginTop: "0.75rem" }}>
+          <legend>Board members of this meeting</legend>
+          {(boardUsers.data ?? []).map((b) => (
+            <label key={b.id} style={{ display: "block" }}>
+              <input
+                type="checkbox"
+                checked={memberSet.has(b.id)}
+                disabled={!members.data.canManage || addMember.isPending || removeMember.isPending}
+                onChange={(e) => (e.target.checked ? addMember : removeMember).mutate({ meetingId, userId: b.id })}
+              />{" "}
+              {b.name}
+            </label>
+          ))}
+          {!members.data.canManage && <p className="small">Only the surgeon who created the meeting can change its board members.</p>}
+        </fieldset>
+      )}
       <details style={{ marginTop: "0.75rem" }}>
         <summary>New meeting</summary>
         <div className="button-row" style={{ marginTop: "0.5rem" }}>
@@ -397,13 +422,27 @@ const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
             <label htmlFor={`${uid}-mtitle`}>Meeting title</label>
             <input id={`${uid}-mtitle`} type="text" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
           </div>
-          <button type="button" className="button secondary" disabled={!date || !title.trim() || create.isPending} onClick={() => create.mutate({ date: new Date(date), title })}>
+          <fieldset className="field">
+            <legend>Board members</legend>
+            {(boardUsers.data ?? []).length === 0 && <p className="small">No board-role users yet.</p>}
+            {(boardUsers.data ?? []).map((b) => (
+              <label key={b.id} style={{ display: "block" }}>
+                <input
+                  type="checkbox"
+                  checked={memberIds.includes(b.id)}
+                  onChange={(e) => setMemberIds((ids) => (e.target.checked ? [...ids, b.id] : ids.filter((x) => x !== b.id)))}
+                />{" "}
+                {b.name}
+              </label>
+            ))}
+          </fieldset>
+          <button type="button" className="button secondary" disabled={!date || !title.trim() || create.isPending} onClick={() => create.mutate({ date: new Date(date), title, memberIds })}>
             Create meeting
           </button>
         </div>
       </details>
       <p role="status" className="status">
-        {add.error?.message ?? create.error?.message ?? (add.isSuccess ? "Case added to the meeting." : "")}
+        {add.error?.message ?? create.error?.message ?? addMember.error?.message ?? removeMember.error?.message ?? (add.isSuccess ? "Case added to the meeting." : "")}
       </p>
     </section>
   );
