@@ -129,7 +129,19 @@ const numThr = (t: number | string): number => (t === "-Inf" ? -Infinity : t ===
 
 export const VARIABLE_LABELS: Record<string, string> = { ...FACTOR_LABELS, radscore: "Rad-score" };
 
+/** clientModel, memoised per artefact object and row state: the model store hands out the same verified artefact
+ *  object until the stored row changes, so the slice (nomogram layout, chart series) is built once per version. */
+const clientModelCache = new WeakMap<ModelArtefact, Map<string, ClientModel>>();
 export function clientModel(row: ModelVersionRow, a: ModelArtefact): ClientModel {
+  const key = `${row.id}|${row.contentHash}|${row.status}|${row.active}|${row.publishedAt?.toISOString() ?? ""}`;
+  let byRow = clientModelCache.get(a);
+  if (!byRow) clientModelCache.set(a, (byRow = new Map()));
+  let cm = byRow.get(key);
+  if (!cm) byRow.set(key, (cm = buildClientModel(row, a)));
+  return cm;
+}
+
+function buildClientModel(row: ModelVersionRow, a: ModelArtefact): ClientModel {
   const n = a.nomogram;
   const engine = n.engine as unknown as NomogramEngineLike;
   const levels: Record<string, string[]> = {};
