@@ -3,7 +3,8 @@
 // tumour ROI and computes the Rad-score; then C concurrent clients call the predictions.predict tRPC query
 // (server-side prediction with the active model) for S seconds. Figures: requests/s, p50/p99/max latency, errors.
 // Needs a production build (`next build`).
-//   npx tsx bench/load.ts [--concurrency 50] [--seconds 30]      or      npm run bench -- load
+//   npx tsx bench/load.ts [--concurrency 50] [--seconds 30] [--postgres]      or      npm run bench -- load
+// (--postgres: on a fresh database of the TEST_DATABASE_URL server instead of the embedded PGlite)
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO, ROOT, startServer } from "../tests/e2e/harness.ts";
@@ -38,10 +39,11 @@ async function prepareCase(s: Session): Promise<string> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-export async function benchLoad(opts: { concurrency?: number; seconds?: number } = {}): Promise<Record<string, unknown>> {
+export async function benchLoad(opts: { concurrency?: number; seconds?: number; postgres?: boolean } = {}): Promise<Record<string, unknown>> {
   const concurrency = opts.concurrency ?? 50;
   const seconds = opts.seconds ?? 30;
-  const srv = await startServer({ env: { LOG_LEVEL: "warn" }, timeoutMs: 120_000 });
+  // postgres: a fresh database on the TEST_DATABASE_URL server instead of the embedded (in-process, WASM) PGlite
+  const srv = await startServer({ env: { LOG_LEVEL: "warn" }, timeoutMs: 120_000, postgres: opts.postgres ?? false });
   try {
     const s = await signIn(srv.url, DEMO.surgeon.email, DEMO.surgeon.password);
     const caseId = await prepareCase(s);
@@ -86,7 +88,7 @@ export async function benchLoad(opts: { concurrency?: number; seconds?: number }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const arg = (n: string, d: number) => (process.argv.includes(`--${n}`) ? Number(process.argv[process.argv.indexOf(`--${n}`) + 1]) : d);
-  const r = await benchLoad({ concurrency: arg("concurrency", 50), seconds: arg("seconds", 30) });
+  const r = await benchLoad({ concurrency: arg("concurrency", 50), seconds: arg("seconds", 30), postgres: process.argv.includes("--postgres") });
   console.log(JSON.stringify(r, null, 2));
   if ((r.errors as number) > 0) process.exitCode = 1;
 }
