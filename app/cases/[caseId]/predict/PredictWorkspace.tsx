@@ -46,6 +46,8 @@ export function PredictWorkspace({ caseId }: { caseId: string }) {
   const qc = useQueryClient();
   const ctx = useQuery(trpc.predictions.context.queryOptions({ caseId }));
   const baselines = useQuery(trpc.baselines.list.queryOptions());
+  // held here, not in Workspace: saving changes the latest prediction, which re-keys (remounts) Workspace
+  const [saved, setSaved] = useState<string | null>(null);
   if (ctx.isLoading) return <p>Loading…</p>;
   if (ctx.error) return <p className="error">{ctx.error.message}</p>;
   const d = ctx.data!;
@@ -55,7 +57,12 @@ export function PredictWorkspace({ caseId }: { caseId: string }) {
       caseId={caseId}
       data={d}
       baselines={baselines.data ?? []}
-      onSaved={() => qc.invalidateQueries({ queryKey: trpc.predictions.context.queryKey({ caseId }) })}
+      saved={saved}
+      clearSaved={() => setSaved(null)}
+      onSaved={(message) => {
+        setSaved(message);
+        void qc.invalidateQueries({ queryKey: trpc.predictions.context.queryKey({ caseId }) });
+      }}
     />
   );
 }
@@ -63,7 +70,21 @@ export function PredictWorkspace({ caseId }: { caseId: string }) {
 type Ctx = inferRouterOutputs<AppRouter>["predictions"]["context"];
 type Baselines = inferRouterOutputs<AppRouter>["baselines"]["list"];
 
-function Workspace({ caseId, data, baselines, onSaved }: { caseId: string; data: Ctx; baselines: Baselines; onSaved: () => void }) {
+function Workspace({
+  caseId,
+  data,
+  baselines,
+  saved,
+  clearSaved,
+  onSaved,
+}: {
+  caseId: string;
+  data: Ctx;
+  baselines: Baselines;
+  saved: string | null;
+  clearSaved: () => void;
+  onSaved: (message: string) => void;
+}) {
   const trpc = useTRPC();
   const model = data.model;
   const radscore = data.radscore.radscore;
@@ -73,13 +94,9 @@ function Workspace({ caseId, data, baselines, onSaved }: { caseId: string; data:
   const [touched, setTouched] = useState<Partial<Record<FactorKey, boolean>>>({});
   const [whatIf, setWhatIf] = useState<Record<string, number | string>>({});
   const [threshold, setThreshold] = useState<number>(data.latest?.inputs.threshold ?? model?.defaultThreshold ?? 0.5);
-  const [saved, setSaved] = useState<string | null>(null);
   const save = useMutation(
     trpc.predictions.save.mutationOptions({
-      onSuccess: (p) => {
-        setSaved(`Saved ${new Date(p.createdAt).toLocaleString()} with model version ${p.modelVersionLabel}.`);
-        onSaved();
-      },
+      onSuccess: (p) => onSaved(`Saved ${new Date(p.createdAt).toLocaleString()} with model version ${p.modelVersionLabel}.`),
     }),
   );
   const uid = useId();
@@ -121,7 +138,7 @@ function Workspace({ caseId, data, baselines, onSaved }: { caseId: string; data:
       delete n[k];
       return n;
     });
-    setSaved(null);
+    clearSaved();
   };
   const ageRange = model.trainingRanges.age;
   const ageNum = Number(form.age);
