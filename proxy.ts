@@ -16,5 +16,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // API routes check the session themselves (tRPC access middleware, pixel route): the proxy is not run for them
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
 };

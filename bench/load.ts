@@ -1,9 +1,10 @@
 // Load test (issue 7 item 5): the production build (`next start` via tests/e2e/harness.ts, fresh DATA_DIR, demo
 // model seeded at first start) on loopback; a surgeon signs in, creates a case, uploads mdb028_MG.dcm, saves the
 // tumour ROI and computes the Rad-score; then C concurrent clients call the predictions.predict tRPC query
-// (server-side prediction with the active model) for S seconds. Figures: requests/s, p50/p99/max latency, errors.
+// (server-side prediction with the active model) for S seconds after W seconds of warm-up. Figures: requests/s,
+// p50/p99/max latency, errors (warm-up errors included).
 // Needs a production build (`next build`).
-//   npx tsx bench/load.ts [--concurrency 50] [--seconds 30] [--postgres]      or      npm run bench -- load
+//   npx tsx bench/load.ts [--concurrency 50] [--seconds 30] [--warmup 5] [--postgres | --url http://host:port]   or   npm run bench -- load
 // (--postgres: on a fresh database of the TEST_DATABASE_URL server instead of the embedded PGlite)
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -39,38 +40,53 @@ async function prepareCase(s: Session): Promise<string> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-export async function benchLoad(opts: { concurrency?: number; seconds?: number; postgres?: boolean } = {}): Promise<Record<string, unknown>> {
+export async function benchLoad(opts: { concurrency?: number; seconds?: number; warmup?: number; postgres?: boolean; url?: string } = {}): Promise<Record<string, unknown>> {
   const concurrency = opts.concurrency ?? 50;
   const seconds = opts.seconds ?? 30;
+  const warmup = opts.warmup ?? 5;
+  // url: an already running portal (e.g. several processes behind a proxy, or one started under a profiler);
   // postgres: a fresh database on the TEST_DATABASE_URL server instead of the embedded (in-process, WASM) PGlite
-  const srv = await startServer({ env: { LOG_LEVEL: "warn" }, timeoutMs: 120_000, postgres: opts.postgres ?? false });
+  const srv = opts.url
+    ? { url: opts.url.replace(/\/$/, ""), stop: async () => {} }
+    : await startServer({ env: { LOG_LEVEL: "warn" }, timeoutMs: 120_000, postgres: opts.postgres ?? false });
   try {
     const s = await signIn(srv.url, DEMO.surgeon.email, DEMO.surgeon.password);
     const caseId = await prepareCase(s);
     const url = `${srv.url}/api/trpc/predictions.predict?input=${encodeURIComponent(JSON.stringify({ json: { caseId, factors: FACTORS } }))}`;
-    const lat: number[] = [];
+    let responseBytes = 0;
     const errors: Record<string, number> = {};
-    const end = performance.now() + seconds * 1000;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < end) {
-          const a = performance.now();
-          try {
-            const r = await fetch(url, { headers: { cookie: s.cookie } });
-            const body = await r.text();
-            if (r.status !== 200 || !body.includes('"probability"')) errors[`HTTP ${r.status}`] = (errors[`HTTP ${r.status}`] ?? 0) + 1;
-          } catch (e) {
-            errors[(e as Error).message] = (errors[(e as Error).message] ?? 0) + 1;
+    /** C clients, each sending the next request when its last one answered, for `secs` seconds; latencies in ms. */
+    const drive = async (secs: number): Promise<number[]> => {
+      const lat: number[] = [];
+      const end = performance.now() + secs * 1000;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() < end) {
+            const a = performance.now();
+            try {
+              const r = await fetch(url, { headers: { cookie: s.cookie } });
+              const body = await r.text();
+              responseBytes = body.length;
+              if (r.status !== 200 || !body.includes('"probability"')) errors[`HTTP ${r.status}`] = (errors[`HTTP ${r.status}`] ?? 0) + 1;
+            } catch (e) {
+              errors[(e as Error).message] = (errors[(e as Error).message] ?? 0) + 1;
+            }
+            lat.push(performance.now() - a);
           }
-          lat.push(performance.now() - a);
-        }
-      }),
-    );
+        }),
+      );
+      return lat;
+    };
+    // warm-up (JIT, connection pool, first verification of the model): not timed, but its errors count
+    const warm = await drive(warmup);
+    const t0 = performance.now();
+    const lat = await drive(seconds);
     const wall = (performance.now() - t0) / 1000;
     lat.sort((x, y) => x - y);
     return {
       concurrency,
+      warmupSeconds: warmup,
+      warmupRequests: warm.length,
       seconds: +wall.toFixed(1),
       requests: lat.length,
       errors: Object.values(errors).reduce((x, y) => x + y, 0),
@@ -80,6 +96,7 @@ export async function benchLoad(opts: { concurrency?: number; seconds?: number; 
       p90_ms: +pct(lat, 90).toFixed(1),
       p99_ms: +pct(lat, 99).toFixed(1),
       max_ms: +lat[lat.length - 1].toFixed(1),
+      responseBytes,
     };
   } finally {
     await srv.stop();
@@ -88,7 +105,8 @@ export async function benchLoad(opts: { concurrency?: number; seconds?: number; 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const arg = (n: string, d: number) => (process.argv.includes(`--${n}`) ? Number(process.argv[process.argv.indexOf(`--${n}`) + 1]) : d);
-  const r = await benchLoad({ concurrency: arg("concurrency", 50), seconds: arg("seconds", 30), postgres: process.argv.includes("--postgres") });
+  const url = process.argv.includes("--url") ? process.argv[process.argv.indexOf("--url") + 1] : undefined;
+  const r = await benchLoad({ concurrency: arg("concurrency", 50), seconds: arg("seconds", 30), warmup: arg("warmup", 5), postgres: process.argv.includes("--postgres"), url });
   console.log(JSON.stringify(r, null, 2));
   if ((r.errors as number) > 0) process.exitCode = 1;
 }

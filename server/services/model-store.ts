@@ -27,6 +27,8 @@ export class ModelStoreError extends Error {
   }
 }
 
+export type ModelVersionColumns = Omit<typeof modelVersions.$inferSelect, "artefact">;
+
 export type ActiveModel = {
   id: string;
   label: string;
@@ -35,23 +37,34 @@ export type ActiveModel = {
   demo: boolean;
   /** what every UI showing the model shows next to results ("Demo model — not for clinical use" for the demo) */
   displayLabel: string | null;
+  /** the row's other columns as read when it was verified (valid while its row version is unchanged) */
+  columns: ModelVersionColumns;
 };
+
+/** What identifies the active row's current content: id, published hash and row version (PostgreSQL's xmin
+ *  system column, which changes with every UPDATE of the row). */
+export type ActiveHead = { id: string; contentHash: string; fingerprint: string };
+
+/** The head query on its own (callers on a hot path select the same three columns inside their own query). */
+export const activeHeadColumns = { id: modelVersions.id, contentHash: modelVersions.contentHash, fingerprint: sql<string>`${modelVersions}.xmin::text`.as("fingerprint") };
+export const activeHeadWhere = and(eq(modelVersions.active, true), eq(modelVersions.status, "published"));
 
 /**
  * The active published model version, its artefact parsed (lib/model schema) and its content hash verified
  * against the stored hash: a mismatch means the stored artefact changed after publication, so nothing is served.
  */
 export async function getActiveModel(db: Db): Promise<ActiveModel> {
-  // Cheap per-request check: the row's id, published hash and its row version (PostgreSQL's xmin system column,
-  // which changes with every UPDATE of the row). The full SHA-256 verification + schema parse runs only when
-  // that triple changes, so a tampered artefact (any update of the row) is still caught on the next request
-  // while an unchanged one is not re-hashed on every prediction (that cost ~20 ms of CPU per request).
-  const [head] = await db
-    .select({ id: modelVersions.id, contentHash: modelVersions.contentHash, fingerprint: sql<string>`${modelVersions}.xmin::text` })
-    .from(modelVersions)
-    .where(and(eq(modelVersions.active, true), eq(modelVersions.status, "published")))
-    .limit(1);
-  if (!head) throw new ModelStoreError("NO_ACTIVE_MODEL", "No published model is active. An administrator must publish and activate a model version first.");
+  const [head] = await db.select(activeHeadColumns).from(modelVersions).where(activeHeadWhere).limit(1);
+  return activeModelOf(db, head);
+}
+
+/**
+ * getActiveModel for a head the caller already read. Cheap per request: the full SHA-256 verification + schema
+ * parse runs only when the head changes, so a tampered artefact (any update of the row) is still caught on the
+ * next request while an unchanged one is not re-hashed on every prediction (that cost ~20 ms of CPU per request).
+ */
+export async function activeModelOf(db: Db, head: ActiveHead | null | undefined): Promise<ActiveModel> {
+  if (!head?.id) throw new ModelStoreError("NO_ACTIVE_MODEL", "No published model is active. An administrator must publish and activate a model version first.");
   const key = `${head.id}:${head.contentHash}:${head.fingerprint}`;
   if (verified && verified.key === key) return verified.model;
   const [row] = await db.select().from(modelVersions).where(eq(modelVersions.id, head.id)).limit(1);
@@ -74,7 +87,9 @@ export async function getActiveModel(db: Db): Promise<ActiveModel> {
   } catch (e) {
     throw new ModelStoreError("BAD_ARTEFACT", `The active model "${row.label}" cannot be read: ${(e as Error).message}`);
   }
-  const model: ActiveModel = { id: row.id, label: row.label, contentHash: row.contentHash, artefact, demo: artefact.demo, displayLabel: artefact.label };
+  const { artefact: _raw, ...columns } = row;
+  const model: ActiveModel = { id: row.id, label: row.label, contentHash: row.contentHash, artefact, demo: artefact.demo, displayLabel: artefact.label, columns };
+  // keyed by the head read BEFORE the row: if the row changed in between, the next request's head differs and re-verifies
   verified = { key, model };
   return model;
 }

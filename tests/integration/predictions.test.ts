@@ -184,3 +184,67 @@ describe("predictions", () => {
     await assert.rejects(caller(who.admin).predictions.context({ caseId }), (e) => e instanceof TRPCError && e.code === "FORBIDDEN");
   });
 });
+
+// predictions.predict reads case, active model and Rad-score in one query (server/services/predictReads): the same
+// answers as reading them one by one (requireCase, the model store, caseRadscore), case by case.
+describe("predictions.predict's single read", () => {
+  let t: TestDb;
+  const who: Record<string, SessionUser> = {};
+  let other: SessionUser;
+  const caller = (u: SessionUser) => createCaller(createTestContext({ db: t.db, user: u }));
+  const artefact: ModelArtefact = parseArtefact(MODEL);
+  const ids: Record<string, string> = {};
+  let v1 = "";
+
+  before(async () => {
+    t = await createTestDb({ seed: true });
+    for (const u of await t.db.select().from(users)) who[u.role] = { id: u.id, email: u.email, name: u.name, role: u.role };
+    const [o] = await t.db.insert(users).values({ email: "other@test.axilla", name: "Other Surgeon", role: "surgeon", passwordHash: "-" }).returning();
+    other = { id: o.id, email: o.email, name: o.name, role: "surgeon" };
+    const v0 = (await insertModel(t.db, MODEL, "fixture-v0", false)).id;
+    v1 = (await insertModel(t.db, MODEL, "fixture-v1", true)).id;
+    const mk = async (code: string, ownerId: string) => (await t.db.insert(cases).values({ caseCode: code, ownerId }).returning())[0].id;
+    const rs = (caseId: string, modelVersionId: string, value: number, at: string) =>
+      t.db.insert(radscores).values({ caseId, modelVersionId, value, detail: { outOfRange: [] }, createdAt: new Date(at) });
+    ids.latest = await mk("AX-7101", who.surgeon.id);
+    await rs(ids.latest, v1, 0.1, "2026-01-01T10:00:00Z");
+    await rs(ids.latest, v1, 0.5, "2026-01-02T10:00:00Z"); // the latest of the active version
+    await rs(ids.latest, v0, 2.0, "2026-01-03T10:00:00Z"); // newer, but another version's
+    ids.none = await mk("AX-7102", who.surgeon.id);
+    ids.otherVersion = await mk("AX-7103", who.surgeon.id);
+    await rs(ids.otherVersion, v0, 0.7, "2026-01-01T10:00:00Z");
+    ids.foreign = await mk("AX-7104", other.id);
+    await rs(ids.foreign, v1, -0.3, "2026-01-01T10:00:00Z");
+  });
+  after(async () => t.close());
+
+  const refused = (code: string, re: RegExp) => (e: unknown) => e instanceof TRPCError && e.code === code && re.test(e.message);
+
+  test("the latest Rad-score of the active version is used, not an older one nor another version's", async () => {
+    const got = await caller(who.surgeon).predictions.predict({ caseId: ids.latest, factors: FACTORS });
+    assert.equal(got.radscore, 0.5);
+    assert.equal(got.modelVersionId, v1);
+    assert.equal(got.modelVersionLabel, "fixture-v1");
+    assert.equal(got.probability, predict(artefact, { ...FACTORS, radscore: 0.5 }).probability);
+  });
+
+  test("no Rad-score, or only another version's: refused with the reason", async () => {
+    await assert.rejects(caller(who.surgeon).predictions.predict({ caseId: ids.none, factors: FACTORS }), refused("PRECONDITION_FAILED", /no Rad-score yet/));
+    await assert.rejects(caller(who.surgeon).predictions.predict({ caseId: ids.otherVersion, factors: FACTORS }), refused("PRECONDITION_FAILED", /another model version/));
+  });
+
+  test("another surgeon's case is not found until it is shared; a missing case is not found", async () => {
+    await assert.rejects(caller(who.surgeon).predictions.predict({ caseId: ids.foreign, factors: FACTORS }), refused("NOT_FOUND", /No such case/));
+    await assert.rejects(caller(who.surgeon).predictions.predict({ caseId: "00000000-0000-4000-8000-000000000000", factors: FACTORS }), refused("NOT_FOUND", /No such case/));
+    await t.db.update(cases).set({ sharedWith: [who.surgeon.id] }).where(eq(cases.id, ids.foreign));
+    assert.equal((await caller(who.surgeon).predictions.predict({ caseId: ids.foreign, factors: FACTORS })).radscore, -0.3);
+    assert.equal((await caller(other).predictions.predict({ caseId: ids.foreign, factors: FACTORS })).radscore, -0.3);
+  });
+
+  test("no active model: refused with the model store's reason", async () => {
+    await t.db.update(modelVersions).set({ active: false }).where(eq(modelVersions.id, v1));
+    await assert.rejects(caller(who.surgeon).predictions.predict({ caseId: ids.latest, factors: FACTORS }), refused("PRECONDITION_FAILED", /No published model is active/));
+    await t.db.update(modelVersions).set({ active: true }).where(eq(modelVersions.id, v1));
+    assert.equal((await caller(who.surgeon).predictions.predict({ caseId: ids.latest, factors: FACTORS })).radscore, 0.5);
+  });
+});

@@ -14,14 +14,20 @@ export type CaseRow = typeof cases.$inferSelect;
 
 /** Case read access for `user`, or NOT_FOUND. `write` demands ownership (surgeon). */
 export async function requireCase(db: Db, user: SessionUser, caseId: string, mode: "read" | "write"): Promise<CaseRow> {
-  const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "No such case." });
-  if (!z.uuid().safeParse(caseId).success) throw notFound();
+  if (!z.uuid().safeParse(caseId).success) throw caseNotFound();
   const [c] = await db.select().from(cases).where(eq(cases.id, caseId));
-  if (!c) throw notFound();
+  return checkCaseAccess(db, user, c, mode);
+}
+
+const caseNotFound = () => new TRPCError({ code: "NOT_FOUND", message: "No such case." });
+
+/** requireCase for a case row the caller already read (undefined: no such case). */
+export async function checkCaseAccess(db: Db, user: SessionUser, c: CaseRow | undefined, mode: "read" | "write"): Promise<CaseRow> {
+  if (!c) throw caseNotFound();
   if (user.role === "surgeon") {
     if (c.ownerId === user.id) return c;
     if (mode === "read" && c.sharedWith.includes(user.id)) return c;
-    throw notFound();
+    throw caseNotFound();
   }
   if (user.role === "board" && mode === "read") {
     // only through a meeting the board user is a member of
@@ -29,11 +35,11 @@ export async function requireCase(db: Db, user: SessionUser, caseId: string, mod
       .select({ id: meetingCases.caseId })
       .from(meetingCases)
       .innerJoin(meetingMembers, and(eq(meetingMembers.meetingId, meetingCases.meetingId), eq(meetingMembers.userId, user.id)))
-      .where(eq(meetingCases.caseId, caseId))
+      .where(eq(meetingCases.caseId, c.id))
       .limit(1);
     if (m) return c;
   }
-  throw notFound();
+  throw caseNotFound();
 }
 
 /** The image with its case, checked for access. */

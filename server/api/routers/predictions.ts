@@ -17,6 +17,7 @@ import {
   loadModelVersion,
   outputsOf,
   predictionById,
+  predictReads,
   runPredict,
   type ClientModel,
   type PredictionRow,
@@ -91,9 +92,7 @@ export const predictionsRouter = createTRPCRouter({
     .meta({ description: "predict with the active model (not saved)" })
     .input(z.object({ caseId: z.uuid(), factors: clinicalInputsSchema, threshold: thresholdSchema.optional() }))
     .query(async ({ ctx, input }) => {
-      const c = await caseForUser(ctx.db, ctx.user, input.caseId);
-      const { row, artefact } = await loadActiveModel(ctx.db);
-      const rs = await caseRadscore(ctx.db, c.id, row.id);
+      const { row, artefact, rs } = await predictReads(ctx.db, ctx.user, input.caseId);
       if (rs.radscore === null) throw new TRPCError({ code: "PRECONDITION_FAILED", message: rs.reason ?? "The case has no Rad-score." });
       const cm = clientModel(row, artefact);
       const threshold = input.threshold ?? cm.defaultThreshold;

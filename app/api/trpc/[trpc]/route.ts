@@ -5,7 +5,7 @@ import { appRouter } from "@/server/api/root";
 import { createContextFromSession } from "@/server/api/context";
 import { clientIp } from "@/server/auth/options";
 import { env } from "@/server/env";
-import { getSessionUser } from "@/server/auth/session";
+import { sessionUserFromRequest } from "@/server/auth/session";
 import { logger } from "@/server/log";
 
 export const dynamic = "force-dynamic";
@@ -61,7 +61,7 @@ async function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => createContextFromSession(await getSessionUser(), clientIp(req.headers)),
+    createContext: async () => createContextFromSession(await sessionUserFromRequest(req), clientIp(req.headers)),
     onError({ path, error }) {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error("procedure failed", { path, error });
     },

@@ -4,7 +4,7 @@
 // gzipped on the fly (that alone would cost about a second).
 import { TRPCError } from "@trpc/server";
 import { getDb } from "@/server/db/index";
-import { getSessionUser } from "@/server/auth/session";
+import { sessionUserFromRequest } from "@/server/auth/session";
 import { requireImage } from "@/server/api/routers/cases";
 import { storage } from "@/server/storage/index";
 
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(req: Request, ctx: { params: Promise<{ caseId: string; imageId: string }> }) {
   const { caseId, imageId } = await ctx.params;
-  const user = await getSessionUser();
+  const user = await sessionUserFromRequest(req);
   if (!user) return new Response("Please sign in.", { status: 401 });
   const { db } = await getDb();
   try {
