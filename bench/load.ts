@@ -56,7 +56,7 @@ export async function benchLoad(opts: { concurrency?: number; seconds?: number; 
     let responseBytes = 0;
     const errors: Record<string, number> = {};
     /** C clients, each sending the next request when its last one answered, for `secs` seconds; latencies in ms. */
-    const drive = async (secs: number): Promise<number[]> => {
+    const drive = async (secs: number, target = url, expect = '"probability"'): Promise<number[]> => {
       const lat: number[] = [];
       const end = performance.now() + secs * 1000;
       await Promise.all(
@@ -64,10 +64,10 @@ export async function benchLoad(opts: { concurrency?: number; seconds?: number; 
           while (performance.now() < end) {
             const a = performance.now();
             try {
-              const r = await fetch(url, { headers: { cookie: s.cookie } });
+              const r = await fetch(target, { headers: { cookie: s.cookie } });
               const body = await r.text();
-              responseBytes = body.length;
-              if (r.status !== 200 || !body.includes('"probability"')) errors[`HTTP ${r.status}`] = (errors[`HTTP ${r.status}`] ?? 0) + 1;
+              if (target === url) responseBytes = body.length;
+              if (r.status !== 200 || !body.includes(expect)) errors[`HTTP ${r.status}`] = (errors[`HTTP ${r.status}`] ?? 0) + 1;
             } catch (e) {
               errors[(e as Error).message] = (errors[(e as Error).message] ?? 0) + 1;
             }
@@ -83,6 +83,12 @@ export async function benchLoad(opts: { concurrency?: number; seconds?: number; 
     const lat = await drive(seconds);
     const wall = (performance.now() - t0) / 1000;
     lat.sort((x, y) => x - y);
+    // The framework's floor at the same concurrency: auth.me (Next route + tRPC + session check, no database
+    // work, a 150-byte answer). What predictions.predict costs beyond this is ours.
+    const floorSecs = Math.min(10, seconds);
+    const t1 = performance.now();
+    const floor = (await drive(floorSecs, `${srv.url}/api/trpc/auth.me`, '"role"')).sort((x, y) => x - y);
+    const floorWall = (performance.now() - t1) / 1000;
     return {
       concurrency,
       warmupSeconds: warmup,
@@ -97,6 +103,7 @@ export async function benchLoad(opts: { concurrency?: number; seconds?: number; 
       p99_ms: +pct(lat, 99).toFixed(1),
       max_ms: +lat[lat.length - 1].toFixed(1),
       responseBytes,
+      floor_authMe: { seconds: +floorWall.toFixed(1), requestsPerSecond: +(floor.length / floorWall).toFixed(1), p50_ms: +pct(floor, 50).toFixed(1), p99_ms: +pct(floor, 99).toFixed(1) },
     };
   } finally {
     await srv.stop();
