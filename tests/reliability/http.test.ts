@@ -73,6 +73,7 @@ describe("HTTP hardening (production build)", { skip }, () => {
     const big = JSON.stringify({ json: { caseCode: "x".repeat(3 * 1024 * 1024) } });
     const r = await fetch(`${srv.url}/api/trpc/cases.create`, { method: "POST", headers: { "content-type": "application/json", origin: srv.url, cookie: surgeon.cookie }, body: big });
     assert.equal(r.status, 413);
+    assert.equal(r.headers.get("connection"), "close", "a refusal sent before reading the body closes the connection (its unread rest must not become the next request)");
     // without a Content-Length (chunked): the body is read up to the limit only
     const stream = new ReadableStream<Uint8Array>({
       start(ctl) {

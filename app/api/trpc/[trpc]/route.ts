@@ -41,13 +41,17 @@ async function readCapped(req: Request, max: number): Promise<Buffer<ArrayBuffer
   return Buffer.concat(parts);
 }
 
+/** Refusals sent before the request body was read: the connection is closed after them, so that the unread rest of
+ *  the body is never taken for the client's next request on a kept-alive connection. */
+const CLOSE = { connection: "close" };
+
 async function handler(req: Request) {
   if (req.method === "POST") {
     const ct = req.headers.get("content-type") ?? "";
     if (!sameOrigin(req) || !ct.startsWith("application/json")) {
-      return Response.json({ error: "cross-site request refused" }, { status: 403 });
+      return Response.json({ error: "cross-site request refused" }, { status: 403, headers: CLOSE });
     }
-    const tooLarge = () => Response.json({ error: `request body larger than the upload limit (UPLOAD_MAX_MB=${env().UPLOAD_MAX_MB})` }, { status: 413 });
+    const tooLarge = () => Response.json({ error: `request body larger than the upload limit (UPLOAD_MAX_MB=${env().UPLOAD_MAX_MB})` }, { status: 413, headers: CLOSE });
     const declared = Number(req.headers.get("content-length") ?? NaN);
     if (Number.isFinite(declared)) {
       if (declared > maxBodyBytes()) return tooLarge();
