@@ -9,7 +9,7 @@ import { getDb } from "../db/index.ts";
 import { users } from "../db/schema.ts";
 import { authSecret, env } from "../env.ts";
 import { verifyPassword } from "./password.ts";
-import { loginLimiter, RATE_LIMIT_MESSAGE } from "./rate-limit.ts";
+import { loginBlocked, RATE_LIMIT_MESSAGE } from "./rate-limit.ts";
 import { isRole, type Role } from "./roles.ts";
 
 // next-auth v4 derives its URL from the request host when NEXTAUTH_URL is unset and this is on.
@@ -32,17 +32,14 @@ export async function authorizeCredentials(
   ip: string,
 ): Promise<{ id: string; email: string; name: string; role: Role }> {
   const { db } = await getDb();
-  const limiter = loginLimiter();
-  const acct = `acct:${email.toLowerCase()}`;
-  const addr = `ip:${ip}`;
-  if (limiter.isBlocked(acct, addr)) {
+  const [u] = await db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1);
+  if (await loginBlocked(db, { userId: u?.id ?? null, ip })) {
     await audit(db, { action: "auth.signin", outcome: "denied", objectType: "user", detail: { reason: "rate_limited" }, ip });
     throw new Error(RATE_LIMIT_MESSAGE);
   }
-  const [u] = await db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1);
   const ok = u ? await verifyPassword(password, u.passwordHash) : false;
   if (!u || !ok || !isRole(u.role)) {
-    limiter.recordFailure(acct, addr);
+    // this audit row is also what the rate limit counts
     await audit(db, {
       actorId: u?.id ?? null,
       action: "auth.signin",
@@ -54,7 +51,6 @@ export async function authorizeCredentials(
     });
     throw new Error("Wrong email or password.");
   }
-  limiter.reset(acct);
   await audit(db, { actorId: u.id, actorRole: u.role, action: "auth.signin", outcome: "success", objectType: "user", objectId: u.id, ip });
   return { id: u.id, email: u.email, name: u.name, role: u.role };
 }

@@ -6,8 +6,9 @@ import { createTestDb, testBackends, useAsProcessDb, type TestDb } from "../../s
 import { openPostgres } from "../../server/db/index.ts";
 import { modelVersions } from "../../server/db/schema.ts";
 import { authorizeCredentials } from "../../server/auth/options.ts";
-import { loginLimiter, RateLimiter, RATE_LIMIT_MESSAGE } from "../../server/auth/rate-limit.ts";
-import { listAudit } from "../../server/audit.ts";
+import { loginBlocked, RATE_LIMIT_MESSAGE } from "../../server/auth/rate-limit.ts";
+import { hashIp, listAudit } from "../../server/audit.ts";
+import { auditLog, users } from "../../server/db/schema.ts";
 
 for (const backend of testBackends()) {
   test(`health (${backend}): ok with the active model label, 503 once the database is stopped`, async () => {
@@ -49,8 +50,6 @@ describe("credential sign-in", () => {
   });
 
   test("the 6th attempt within a minute after 5 failures is refused, even with the right password", async () => {
-    loginLimiter().reset("acct:admin@demo.axilla");
-    loginLimiter().reset("ip:203.0.113.9");
     for (let i = 0; i < 5; i++) await assert.rejects(authorizeCredentials("admin@demo.axilla", `bad${i}`, "203.0.113.9"), /Wrong email or password/);
     await assert.rejects(authorizeCredentials("admin@demo.axilla", "admin-demo", "203.0.113.9"), (e) => (e as Error).message === RATE_LIMIT_MESSAGE);
     // per address too: another account from the same address is refused
@@ -59,16 +58,37 @@ describe("credential sign-in", () => {
     assert.equal(denied.length, 2);
   });
 
-  test("limiter window: failures older than a minute no longer count", () => {
-    let now = 0;
-    const l = new RateLimiter(5, 60_000, () => now);
-    for (let i = 0; i < 5; i++) l.recordFailure("acct:a");
-    assert.equal(l.isBlocked("acct:a"), true);
-    now = 59_999;
-    assert.equal(l.isBlocked("acct:a"), true);
-    now = 60_001;
-    assert.equal(l.isBlocked("acct:a"), false);
-    for (let i = 0; i < 4; i++) l.recordFailure("acct:a");
-    assert.equal(l.isBlocked("acct:a"), false, "4 failures are allowed");
+  test("the limit is per account too: failures from five addresses block the account", async () => {
+    for (let i = 0; i < 5; i++) await assert.rejects(authorizeCredentials("board@demo.axilla", `bad${i}`, `192.0.2.${i + 1}`), /Wrong email or password/);
+    await assert.rejects(authorizeCredentials("board@demo.axilla", "board-demo", "192.0.2.77"), (e) => (e as Error).message === RATE_LIMIT_MESSAGE);
+    await assert.rejects(authorizeCredentials("nobody@demo.axilla", "x", "192.0.2.77"), /Wrong email or password/, "a fresh address is not blocked for other accounts");
   });
 });
+
+// The counters live in the audit log (database clock), so every server process on one database sees the same
+// failures: the window and the reset-on-success rule checked on rows inserted with explicit times.
+for (const backend of testBackends()) {
+  test(`login limit window (${backend}): failures older than a minute no longer count; a success clears the account's count`, async () => {
+    const t = await createTestDb({ backend, seed: true });
+    try {
+      const [u] = await t.db.select().from(users).limit(1);
+      const ago = (s: number) => new Date(Date.now() - s * 1000);
+      const fail = (at: Date, ip: string, userId: string | null = u.id) =>
+        t.db.insert(auditLog).values({ action: "auth.signin", outcome: "failure", objectType: "user", objectId: userId, actorId: userId, ipHash: hashIp(ip), at });
+      for (let i = 0; i < 5; i++) await fail(ago(90), `198.18.0.${i}`);
+      assert.equal(await loginBlocked(t.db, { userId: u.id, ip: "198.18.1.1" }), false, "5 failures 90 s ago");
+      for (let i = 0; i < 4; i++) await fail(ago(10), `198.18.0.${i}`);
+      assert.equal(await loginBlocked(t.db, { userId: u.id, ip: "198.18.1.1" }), false, "4 failures are allowed");
+      await fail(ago(5), "198.18.0.9");
+      assert.equal(await loginBlocked(t.db, { userId: u.id, ip: "198.18.1.1" }), true, "5 failures within the minute block the account");
+      assert.equal(await loginBlocked(t.db, { userId: null, ip: "198.18.1.1" }), false, "...not another account from a clean address");
+      await t.db.insert(auditLog).values({ action: "auth.signin", outcome: "success", objectType: "user", objectId: u.id, actorId: u.id, at: ago(1) });
+      assert.equal(await loginBlocked(t.db, { userId: u.id, ip: "198.18.1.1" }), false, "a successful sign-in after them clears the account's count");
+      for (let i = 0; i < 5; i++) await fail(ago(3), "198.18.2.2", null);
+      assert.equal(await loginBlocked(t.db, { userId: null, ip: "198.18.2.2" }), true, "5 failures (unknown accounts) from one address block the address");
+      assert.equal(await loginBlocked(t.db, { userId: u.id, ip: "198.18.2.2" }), true, "...for every account");
+    } finally {
+      await t.close();
+    }
+  });
+}
