@@ -127,8 +127,11 @@ export function takeUpload(userId: string, uploadId: string): { bytes: Uint8Arra
   return { bytes: s.buf, caseId: s.caseId };
 }
 
-export function discardUpload(uploadId: string): void {
-  sessions().delete(uploadId);
+/** Forget an upload; with `userId`, only that user's own (another user's upload id is ignored). */
+export function discardUpload(uploadId: string, userId?: string): void {
+  const m = sessions();
+  if (userId !== undefined && m.get(uploadId)?.userId !== userId) return;
+  m.delete(uploadId);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -207,6 +207,13 @@ describe("cases and mammogram upload", () => {
     await assert.rejects(other.rois.get({ imageId }), nf);
     await assert.rejects(other.radscore.latest({ caseId }), nf);
     await assert.rejects(other.images.uploadBegin({ caseId, size: 10 }), nf);
+    // another surgeon cannot cancel (or feed, or ingest) your upload even with its id
+    const mine = await surgeon.images.uploadBegin({ caseId, size: 4 });
+    await other.images.uploadCancel({ uploadId: mine.uploadId });
+    await assert.rejects(other.images.uploadChunk({ uploadId: mine.uploadId, offset: 0, data: "AAAAAA==" }), (e) => e instanceof TRPCError && /expired or does not exist/.test(e.message));
+    assert.deepEqual(await surgeon.images.uploadChunk({ uploadId: mine.uploadId, offset: 0, data: "AAAAAA==" }), { received: 4, size: 4 }, "still there after the other user's cancel");
+    await surgeon.images.uploadCancel({ uploadId: mine.uploadId });
+    await assert.rejects(surgeon.images.ingest({ uploadId: mine.uploadId }), (e) => e instanceof TRPCError && /expired or does not exist/.test(e.message));
     await assert.rejects(other.rois.save({ imageId, method: "freehand", rows: 1024, cols: 1024, rle: "0,1,1048575" }), nf);
     assert.ok(!(await other.cases.list({})).some((r) => r.id === caseId));
     const admin = createCaller(createTestContext({ db: t.db, user: who.admin }));

@@ -61,8 +61,8 @@ export const imagesRouter = createTRPCRouter({
   /** Abandon an upload (the user cancelled the questions). */
   uploadCancel: roleProcedure("surgeon")
     .input(z.object({ uploadId: z.uuid() }))
-    .mutation(({ input }) => {
-      discardUpload(input.uploadId);
+    .mutation(({ ctx, input }) => {
+      discardUpload(input.uploadId, ctx.user.id);
       return { ok: true };
     }),
 
