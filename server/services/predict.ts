@@ -9,7 +9,7 @@ import { verifyArtefact, ArtefactHashMismatchError } from "../../lib/model/hash.
 import { predict, PredictionInputError, type PredictResult } from "../../lib/model/predict.ts";
 import type { Db } from "../db/index.ts";
 import { cases, modelVersions, predictions, radscores } from "../db/schema.ts";
-import { checkCaseAccess, requireCase } from "../api/routers/cases.ts";
+import { checkCaseAccess, radscoreStale, requireCase } from "../api/routers/cases.ts";
 import { z } from "zod";
 import type { SessionUser } from "../auth/roles.ts";
 import { activeHeadColumns, activeHeadWhere, activeModelOf, getActiveModel, ModelStoreError, type ActiveModel } from "./model-store.ts";
@@ -248,18 +248,25 @@ export interface CaseRadscore {
 /** The case's latest Rad-score computed with model version `versionId` (part 1's "Compute Rad-score" stores it
  *  in `radscores`); a Rad-score of another version is not used (its features and coefficients differ). */
 export async function caseRadscore(db: Db, caseId: string, versionId: string): Promise<CaseRadscore> {
-  const rows = await db.select().from(radscores).where(eq(radscores.caseId, caseId)).orderBy(desc(radscores.createdAt));
-  return radscoreAnswer(rows.find((r) => r.modelVersionId === versionId), rows.length > 0);
+  const rows = await db
+    .select({ rs: radscores, stale: radscoreStale() })
+    .from(radscores)
+    .where(eq(radscores.caseId, caseId))
+    .orderBy(desc(radscores.createdAt));
+  const mine = rows.find((r) => r.rs.modelVersionId === versionId);
+  return radscoreAnswer(mine?.rs, rows.length > 0, mine?.stale ?? false);
 }
 
 /** The CaseRadscore for the case's latest Rad-score of the version (`mine`), knowing whether it has any at all. */
-function radscoreAnswer(mine: typeof radscores.$inferSelect | null | undefined, any: boolean): CaseRadscore {
-  if (!mine)
+function radscoreAnswer(mine: typeof radscores.$inferSelect | null | undefined, any: boolean, stale: boolean): CaseRadscore {
+  if (!mine || stale)
     return {
       radscore: null,
-      reason: any
-        ? "The case's Rad-score was computed with another model version: compute it again with the active model."
-        : "The case has no Rad-score yet: outline the tumour and press \"Compute Rad-score\" first.",
+      reason: stale
+        ? "The tumour outline was changed after the Rad-score was computed: press \"Compute Rad-score\" again on the case page."
+        : any
+          ? "The case's Rad-score was computed with another model version: compute it again with the active model."
+          : "The case has no Rad-score yet: outline the tumour and press \"Compute Rad-score\" first.",
       outOfRange: [],
       radscoreId: null,
       computedAt: null,
@@ -276,6 +283,7 @@ function buildPredictReads(db: Db) {
       head: { id: head.id, contentHash: head.contentHash, fingerprint: head.fingerprint },
       rs: radscores,
       anyRadscore: sql<boolean>`exists (select 1 from ${radscores} where ${radscores.caseId} = ${cases.id})`.mapWith(Boolean),
+      rsStale: radscoreStale(),
     })
     .from(cases)
     .leftJoin(head, sql`true`)
@@ -297,7 +305,7 @@ function predictReadsQuery(db: Db): ReturnType<typeof buildPredictReads> {
 /**
  * What predictions.predict reads, in ONE database round trip (it is the portal's hottest call): the case (access
  * checked as caseForUser does), the active model (through the model store, which re-verifies it whenever its
- * head changes) and the case's latest Rad-score computed with that model — the same answers as caseForUser +
+ * head changes) and the case's latest Rad-score computed with that model (stale when an ROI was saved after it) — the same answers as caseForUser +
  * loadActiveModel + caseRadscore, which took four round trips.
  */
 export async function predictReads(db: Db, user: SessionUser, caseId: string): Promise<{ c: CaseRow; row: ModelVersionRow; artefact: ModelArtefact; rs: CaseRadscore }> {
@@ -305,7 +313,7 @@ export async function predictReads(db: Db, user: SessionUser, caseId: string): P
   const [r] = await predictReadsQuery(db).execute({ caseId });
   const c = await checkCaseAccess(db, user, r?.c, "read");
   const { row, artefact } = await activeModelRow(activeModelOf(db, r.head));
-  return { c, row, artefact, rs: radscoreAnswer(r.rs, r.anyRadscore) };
+  return { c, row, artefact, rs: radscoreAnswer(r.rs, r.anyRadscore, r.rsStale) };
 }
 
 // ---------------------------------------------------------------------------------------------------- predict

@@ -192,6 +192,27 @@ describe("Rad-score: portal equals axilla extract + the model's linear predictor
     assert.equal(latest?.value, out.value);
   });
 
+  test("saving the ROI again makes the Rad-score stale everywhere (case, list, prediction) until it is computed again", async () => {
+    const before = await surgeon.predictions.context({ caseId });
+    assert.equal(typeof before.radscore.radscore, "number", "fresh Rad-score is served");
+    assert.equal((await surgeon.radscore.latest({ caseId }))?.stale, false);
+    await new Promise((r) => setTimeout(r, 5));
+    await surgeon.rois.save({ imageId, method: "freehand", rows: mask.rows, cols: mask.cols, rle: encodeMaskRle(mask) });
+    assert.equal((await surgeon.radscore.latest({ caseId }))?.stale, true);
+    assert.equal((await surgeon.cases.get({ id: caseId })).radscore?.stale, true);
+    assert.equal((await surgeon.cases.list({})).find((c) => c.id === caseId)?.radscoreStale, true);
+    const ctx = await surgeon.predictions.context({ caseId });
+    assert.equal(ctx.radscore.radscore, null);
+    assert.match(ctx.radscore.reason ?? "", /outline was changed after the Rad-score was computed/);
+    const f = { age: 52, t_stage: "T2", location: "UOQ", er: "positive", pr: "negative", us_aln: "positive" } as const;
+    await assert.rejects(surgeon.predictions.predict({ caseId, factors: f }), (e) => e instanceof TRPCError && e.code === "PRECONDITION_FAILED" && /outline was changed/.test(e.message));
+    await surgeon.radscore.compute({ caseId });
+    assert.equal((await surgeon.radscore.latest({ caseId }))?.stale, false);
+    assert.equal((await surgeon.cases.get({ id: caseId })).radscore?.stale, false);
+    assert.equal((await surgeon.cases.list({})).find((c) => c.id === caseId)?.radscoreStale, false);
+    assert.equal(typeof (await surgeon.predictions.context({ caseId })).radscore.radscore, "number");
+  });
+
   test("a tampered artefact fails the hash check and no Rad-score is served", async () => {
     const [row] = await t.db.select().from(modelVersions);
     const tampered = structuredClone(row.artefact) as { lasso: { intercept: number } };

@@ -19,6 +19,18 @@ export async function requireCase(db: Db, user: SessionUser, caseId: string, mod
   return checkCaseAccess(db, user, c, mode);
 }
 
+/** SQL: has an ROI on one of the case's images been saved after `at`? (a Rad-score computed at `at` is then stale)
+ *  Arguments are qualified SQL (e.g. sql`rs.case_id`): drizzle leaves column names unqualified in one-table selects,
+ *  where they would resolve to the sub-query's own tables. */
+export function roiSavedAfter(caseId: SQL, at: SQL): SQL<boolean> {
+  return sql<boolean>`exists (select 1 from rois r_ join images i_ on i_.id = r_.image_id where i_.case_id = ${caseId} and r_.updated_at > ${at})`;
+}
+
+/** roiSavedAfter for the row of a query on (or joined with) the radscores table: is that Rad-score stale? */
+export function radscoreStale(): SQL<boolean> {
+  return roiSavedAfter(sql`"radscores"."case_id"`, sql`"radscores"."created_at"`).mapWith(Boolean);
+}
+
 const caseNotFound = () => new TRPCError({ code: "NOT_FOUND", message: "No such case." });
 
 /** requireCase for a case row the caller already read (undefined: no such case). */
@@ -91,6 +103,8 @@ export const casesRouter = createTRPCRouter({
           images: sql<number>`(select count(*)::int from images im where im.case_id = cases.id)`,
           rois: sql<number>`(select count(*)::int from rois r join images im on im.id = r.image_id where im.case_id = cases.id)`,
           radscore: sql<number | null>`(select rs.value from radscores rs where rs.case_id = cases.id order by rs.created_at desc limit 1)`,
+          // the tumour outline was saved again after that Rad-score: it no longer describes the ROI
+          radscoreStale: sql<boolean>`coalesce((select ${roiSavedAfter(sql`rs.case_id`, sql`rs.created_at`)} from radscores rs where rs.case_id = cases.id order by rs.created_at desc limit 1), false)`,
         })
         .from(cases)
         .where(and(...where))
@@ -145,7 +159,8 @@ export const casesRouter = createTRPCRouter({
           hasRoi: roiRows.some((r) => r.imageId === i.id),
           createdAt: i.createdAt,
         })),
-        radscore: rs ? { value: rs.value, detail: rs.detail, createdAt: rs.createdAt } : null,
+        // stale: an ROI of the case was saved after this Rad-score was computed (it must be computed again)
+        radscore: rs ? { value: rs.value, detail: rs.detail, createdAt: rs.createdAt, stale: roiRows.some((r) => r.updatedAt > rs.createdAt) } : null,
       };
     }),
 });

@@ -15,7 +15,7 @@ import { logger } from "../../log.ts";
 import { getActiveModel, ModelStoreError, type ActiveModel } from "../../services/model-store.ts";
 import { loadStoredImage } from "../../services/ingest.ts";
 import { authedProcedure, createTRPCRouter, roleProcedure } from "../trpc.ts";
-import { requireCase } from "./cases.ts";
+import { radscoreStale, requireCase } from "./cases.ts";
 import { loadMask } from "./rois.ts";
 
 const log = logger("radscore");
@@ -160,7 +160,14 @@ export const radscoreRouter = createTRPCRouter({
     .input(z.object({ caseId: z.uuid() }))
     .query(async ({ ctx, input }) => {
       const c = await requireCase(ctx.db, ctx.user, input.caseId, "read");
-      const [row] = await ctx.db.select().from(radscores).where(eq(radscores.caseId, c.id)).orderBy(desc(radscores.createdAt)).limit(1);
-      return row ? { id: row.id, value: row.value, modelVersionId: row.modelVersionId, detail: row.detail as Record<string, unknown>, createdAt: row.createdAt } : null;
+      const [r] = await ctx.db
+        .select({ row: radscores, stale: radscoreStale() })
+        .from(radscores)
+        .where(eq(radscores.caseId, c.id))
+        .orderBy(desc(radscores.createdAt))
+        .limit(1);
+      const row = r?.row;
+      // stale: an ROI was saved after it, so it no longer describes the outlined tumour
+      return row ? { id: row.id, value: row.value, modelVersionId: row.modelVersionId, detail: row.detail as Record<string, unknown>, createdAt: row.createdAt, stale: r.stale } : null;
     }),
 });

@@ -2,7 +2,7 @@
 // the flip that produced the frame, how it was made (threshold / freehand / brush) and its threshold settings.
 // One ROI per image (saving again replaces it). Audited as "rois.save".
 import { TRPCError } from "@trpc/server";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../../audit.ts";
 import { rois } from "../../db/schema.ts";
@@ -99,7 +99,7 @@ export const roisRouter = createTRPCRouter({
         thresholdParams: input.thresholdParams ?? null,
         areaMm2: Number.isFinite(areaMm2) ? areaMm2 : null,
         updatedBy: ctx.user.id,
-        updatedAt: new Date(),
+        updatedAt: sql`now()`, // the database clock, which also stamps Rad-scores (a later ROI makes them stale)
       };
       const [existing] = await ctx.db.select({ id: rois.id }).from(rois).where(eq(rois.imageId, image.id)).limit(1);
       let id: string;
