@@ -2,6 +2,7 @@ import Link from "next/link";
 import { api } from "@/server/api/caller";
 import { requireUser } from "@/server/auth/session";
 import "./board.css";
+import { formatDay } from "@/app/_components/format";
 
 export const metadata = { title: "Tumour board · Axilla" };
 
@@ -27,7 +28,7 @@ export default async function BoardPage() {
           <tbody>
             {meetings.map((m) => (
               <tr key={m.id}>
-                <td>{new Date(m.date).toLocaleDateString("en-GB", { timeZone: "UTC" })}</td>
+                <td>{formatDay(m.date)}</td>
                 <td>
                   <Link href={`/board/${m.id}`}>{m.title}</Link>
                 </td>

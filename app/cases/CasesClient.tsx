@@ -5,6 +5,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/app/_trpc/client";
+import { formatDate } from "@/app/_components/format";
 
 const CODE_RULE = "2–40 characters: letters, digits and - _ . / only, with at least one digit (e.g. AX-0001). Never a name or hospital number.";
 
@@ -88,10 +89,13 @@ export function CasesClient() {
                     <a href={`/cases/${c.id}`}>{c.caseCode}</a>
                     {!c.own && <span className="muted"> (shared)</span>}
                   </td>
-                  <td>{new Date(c.createdAt).toLocaleDateString()}</td>
+                  <td>{formatDate(c.createdAt)}</td>
                   <td>{c.images}</td>
                   <td>{c.rois}</td>
-                  <td>{c.radscore === null ? "—" : Number(c.radscore).toFixed(3)}</td>
+                  <td>
+                    {c.radscore === null ? "—" : Number(c.radscore).toFixed(3)}
+                    {c.radscore !== null && c.radscoreStale && <span className="flag"> out of date (ROI changed)</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

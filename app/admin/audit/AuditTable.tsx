@@ -2,6 +2,7 @@
 // Example of a client component calling tRPC through TanStack Query.
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/app/_trpc/client";
+import { formatDateTime } from "@/app/_components/format";
 
 export function AuditTable() {
   const trpc = useTRPC();
@@ -23,7 +24,7 @@ export function AuditTable() {
       <tbody>
         {q.data.map((r) => (
           <tr key={r.id}>
-            <td>{r.at.toLocaleString()}</td>
+            <td>{formatDateTime(r.at)}</td>
             <td>{r.action}</td>
             <td>{r.outcome}</td>
             <td>{r.actorRole ?? "anonymous"}</td>

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/app/_trpc/client";
 import "../models/admin.css";
+import { formatDateTime } from "@/app/_components/format";
 
 function toBase64(buf: ArrayBuffer): string {
   const bytes = new Uint8Array(buf);
@@ -178,7 +179,7 @@ export function CohortImport() {
                   {c.images ? ` ${c.images} image files` : ""}
                 </td>
                 <td className="num">{c.skipped}</td>
-                <td>{c.createdAt.toLocaleString()}</td>
+                <td>{formatDateTime(c.createdAt)}</td>
                 <td>
                   <Link href={`/admin/runs?cohort=${c.id}`}>Train…</Link>
                 </td>

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/app/_trpc/client";
 import "./admin.css";
+import { formatDateTime } from "@/app/_components/format";
 
 export function VersionHeader({ versionId }: { versionId: string }) {
   const trpc = useTRPC();
@@ -39,9 +40,9 @@ export function VersionHeader({ versionId }: { versionId: string }) {
         </p>
       )}
       <p>
-        Created {m.createdAt.toLocaleString()}
+        Created {formatDateTime(m.createdAt)}
         {m.createdBy ? ` by ${m.createdBy}` : ""}
-        {m.publishedAt ? ` · published ${m.publishedAt.toLocaleString()}${m.publishedBy ? ` by ${m.publishedBy}` : ""}` : ""}
+        {m.publishedAt ? ` · published ${formatDateTime(m.publishedAt)}${m.publishedBy ? ` by ${m.publishedBy}` : ""}` : ""}
         {m.comment ? ` · “${m.comment}”` : ""} · {m.predictions} prediction(s) made with it
       </p>
       {m.integrity.ok && (

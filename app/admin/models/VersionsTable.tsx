@@ -7,6 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/app/_trpc/client";
 import "./admin.css";
+import { formatDateTime } from "@/app/_components/format";
 
 export function VersionsTable() {
   const trpc = useTRPC();
@@ -60,7 +61,7 @@ export function VersionsTable() {
               <td className="num">{v.headline?.nomogramAuc !== null && v.headline?.nomogramAuc !== undefined ? `${v.headline.nomogramAuc.toFixed(3)} (${v.headline.nomogramAucCi![0].toFixed(3)}–${v.headline.nomogramAucCi![1].toFixed(3)}), ${v.headline.cohort}` : "—"}</td>
               <td className="num">{v.headline?.selected ?? "—"}</td>
               <td className="num">{v.predictions}</td>
-              <td>{v.createdAt.toLocaleString()}</td>
+              <td>{formatDateTime(v.createdAt)}</td>
               <td>{v.comment ?? ""}</td>
             </tr>
           ))}

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/app/_trpc/client";
 import "../models/admin.css";
+import { formatDateTime } from "@/app/_components/format";
 
 const STAGES = [
   ["extraction", "Feature extraction"],
@@ -32,7 +33,7 @@ export function RunProgress({ runId }: { runId: string }) {
     <div>
       {r.demo && <p className="demo-banner">Demo cohort — the resulting model is a demo model, not for clinical use.</p>}
       <p>
-        Cohort: {r.cohortName ?? "—"} · started {r.createdAt.toLocaleString()} · status <strong data-testid="run-status">{r.status}</strong>
+        Cohort: {r.cohortName ?? "—"} · started {formatDateTime(r.createdAt)} · status <strong data-testid="run-status">{r.status}</strong>
       </p>
       <div className="card" aria-live="polite">
         <div className="stage">

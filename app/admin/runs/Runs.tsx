@@ -7,6 +7,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/app/_trpc/client";
 import "../models/admin.css";
+import { formatDateTime } from "@/app/_components/format";
 
 export function Runs({ cohortId }: { cohortId: string | null }) {
   const trpc = useTRPC();
@@ -93,7 +94,7 @@ export function Runs({ cohortId }: { cohortId: string | null }) {
             {runs.data.map((r) => (
               <tr key={r.id}>
                 <td>
-                  <Link href={`/admin/runs/${r.id}`}>{r.createdAt.toLocaleString()}</Link>
+                  <Link href={`/admin/runs/${r.id}`}>{formatDateTime(r.createdAt)}</Link>
                 </td>
                 <td>{r.cohortName}</td>
                 <td>{r.status}</td>

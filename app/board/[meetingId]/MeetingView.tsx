@@ -10,6 +10,7 @@ import { useTRPC } from "@/app/_trpc/client";
 import { Nomogram } from "@/app/_charts/Nomogram";
 import { FACTOR_KEYS, FACTOR_LABELS } from "@/server/services/predict-inputs";
 import { ModelLine, factorLong, formatValue, pct } from "../../cases/[caseId]/predict/parts";
+import { formatDay } from "@/app/_components/format";
 
 type Meeting = inferRouterOutputs<AppRouter>["meetings"]["get"];
 type MeetingCase = Meeting["cases"][number];
@@ -115,7 +116,7 @@ export function MeetingView({ meetingId }: { meetingId: string }) {
         <Link href="/board">← Meetings</Link>
       </p>
       <h1>
-        {m.title} · {new Date(m.date).toLocaleDateString("en-GB", { timeZone: "UTC" })}
+        {m.title} · {formatDay(m.date)}
       </h1>
       <p>
         {m.cases.length} case{m.cases.length === 1 ? "" : "s"} · read-only{m.hiddenCases ? ` · ${m.hiddenCases} other surgeons' case(s) not shown` : ""}

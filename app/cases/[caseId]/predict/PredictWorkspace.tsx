@@ -25,6 +25,7 @@ import {
   type FactorKey,
 } from "@/server/services/predict-inputs";
 import { BaselinesPanel, EstimateSentence, ModelLine, formatValue, pct } from "./parts";
+import { formatDateTime, formatDay } from "@/app/_components/format";
 
 type FormState = Record<FactorKey, string>;
 const EMPTY: FormState = { age: "", t_stage: "", location: "", er: "", pr: "", us_aln: "" };
@@ -96,7 +97,7 @@ function Workspace({
   const [threshold, setThreshold] = useState<number>(data.latest?.inputs.threshold ?? model?.defaultThreshold ?? 0.5);
   const save = useMutation(
     trpc.predictions.save.mutationOptions({
-      onSuccess: (p) => onSaved(`Saved ${new Date(p.createdAt).toLocaleString()} with model version ${p.modelVersionLabel}.`),
+      onSuccess: (p) => onSaved(`Saved ${formatDateTime(p.createdAt)} with model version ${p.modelVersionLabel}.`),
     }),
   );
   const uid = useId();
@@ -254,7 +255,7 @@ function Workspace({
           </p>
           {data.latest && (
             <p className="small" data-testid="last-saved">
-              Last saved {new Date(data.latest.createdAt).toLocaleString()}: {pct(data.latest.outputs.probability)} with model version {data.latest.modelVersionLabel}
+              Last saved {formatDateTime(data.latest.createdAt)}: {pct(data.latest.outputs.probability)} with model version {data.latest.modelVersionLabel}
               {data.latestModel ? " (an earlier version; the saved figures are unchanged)" : ""}. <Link href={`/cases/${caseId}/report`}>Open report</Link>
             </p>
           )}
@@ -392,7 +393,7 @@ const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
       <h2 id={`${uid}-board`}>Tumour board</h2>
       {mine.data && mine.data.length > 0 && (
         <p data-testid="on-meetings">
-          On: {mine.data.map((m) => `${m.title} (${new Date(m.date).toLocaleDateString()})`).join("; ")}
+          On: {mine.data.map((m) => `${m.title} (${formatDay(m.date)})`).join("; ")}
         </p>
       )}
       <div className="button-row">
@@ -402,7 +403,7 @@ const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
             <option value="">Choose…</option>
             {(meetings.data ?? []).map((m) => (
               <option key={m.id} value={m.id}>
-                {m.title} · {new Date(m.date).toLocaleDateString()} ({m.caseCount} cases)
+                {m.title} · {formatDay(m.date)} ({m.caseCount} cases)
               </option>
             ))}
           </select>

@@ -10,6 +10,7 @@ import { useTRPC } from "@/app/_trpc/client";
 import { Nomogram } from "@/app/_charts/Nomogram";
 import { FACTOR_KEYS, FACTOR_LABELS } from "@/server/services/predict-inputs";
 import { BaselinesPanel, EstimateSentence, ModelLine, factorLong, formatValue, pct } from "../predict/parts";
+import { formatDate, formatDateTime } from "@/app/_components/format";
 
 export const DISCLAIMER =
   "Decision support only. The model estimates a probability; it does not diagnose and gives no order. Treatment decisions remain with the clinical team, who weigh the estimate with all other findings.";
@@ -50,7 +51,7 @@ export function ReportView({ caseId, predictionId }: { caseId: string; predictio
       </p>
       <h1>ALN metastasis decision-support report</h1>
       <p className="meta">
-        Case <strong data-testid="report-case">{c.caseCode}</strong> · prediction saved {new Date(p.createdAt).toLocaleString()} · printed {new Date().toLocaleDateString()}
+        Case <strong data-testid="report-case">{c.caseCode}</strong> · prediction saved {formatDateTime(p.createdAt)} · printed {formatDate(new Date())}
       </p>
       <ModelLine model={model} label="Model version used" />
       <div className="button-row no-print">
