@@ -5,7 +5,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
-const PUBLIC = [/^\/login\/?$/, /^\/api\//, /^\/_next\//, /^\/favicon\.ico$/, /^\/robots\.txt$/];
+const PUBLIC = [/^\/login\/?$/, /^\/api\//, /^\/_next\//, /^\/favicon\.ico$/, /^\/icon\.svg$/, /^\/robots\.txt$/];
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
@@ -17,5 +17,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // API routes check the session themselves (tRPC access middleware, pixel route): the proxy is not run for them
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

@@ -132,7 +132,9 @@ export async function seedDemoModel(db: Db, path = demoModelPath()): Promise<str
     return null;
   }
   const stored = { ...artefact, hash };
-  const label = artefact.label && artefact.label.length > 0 ? artefact.label : `demo ${hash.slice(0, 8)}`;
+  // a version label (what "saved with model version …" shows), not the artefact's label, which for the demo is its
+  // "not for clinical use" notice — shown next to it by every UI anyway
+  const label = `demo-${artefact.software.version}-${hash.slice(0, 8)}`;
   const now = new Date();
   const inserted = await db.transaction(async (tx) => {
     // re-check inside the transaction: two processes starting together must not both import

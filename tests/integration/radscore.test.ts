@@ -131,7 +131,8 @@ describe("Rad-score: portal equals axilla extract + the model's linear predictor
     assert.equal(row.status, "published");
     assert.equal(row.active, true);
     assert.equal(row.comment, "demo model");
-    assert.equal(row.label, "Demo model — not for clinical use");
+    // a version label, not the demo notice (the notice is the artefact's label, shown beside the version)
+    assert.equal(row.label, `demo-${(row.artefact as { software: { version: string } }).software.version}-${row.contentHash.slice(0, 8)}`);
     const a = await t.db.select().from(auditLog).where(eq(auditLog.action, "models.seed-demo"));
     assert.equal(a.length, 1);
   });
