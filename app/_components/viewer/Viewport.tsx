@@ -4,8 +4,9 @@
 // chest-wall-left frame from the server. Rendering samples only the on-screen pixels (nearest neighbour)
 // through a LUT, so a window/level step costs one viewport of work whatever the image size; each render is
 // bracketed by performance marks ("axilla-render") for the browser test's frame-time figures.
-import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
+import { useCallback, useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from "react";
 import { buildLut, fetchPixels, type PixelData } from "./pixels";
+import "./viewer.css";
 
 export type Tool = "wl" | "pan" | "seed" | "freehand" | "brush" | "eraser";
 
@@ -43,6 +44,8 @@ type View = { s: number; ox: number; oy: number; center: number; width: number; 
 export function Viewport(props: ViewportProps) {
   const { url, rows: fullRows, cols: fullCols, label, active, tool, mask, maskVersion, brushRadius, onActivate, onLoaded, onSeed, onFreehand, onBrush, handleRef, height = 560 } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const figRef = useRef<HTMLElement>(null);
+  const labelId = useId();
   const boxRef = useRef<HTMLDivElement>(null);
   const pxRef = useRef<PixelData | null>(null);
   const viewRef = useRef<View>({ s: 1, ox: 0, oy: 0, center: 0, width: 1, invert: false });
@@ -310,6 +313,8 @@ export function Viewport(props: ViewportProps) {
 
   const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
     if (!active) onActivate();
+    // a click puts the keyboard focus on this image too (without scrolling: the click must land where aimed)
+    figRef.current?.focus({ preventScroll: true });
     const px = pxRef.current;
     if (!px) return;
     (e.target as HTMLCanvasElement).setPointerCapture(e.pointerId);
@@ -400,9 +405,30 @@ export function Viewport(props: ViewportProps) {
   const cursor = tool === "pan" ? "grab" : tool === "wl" ? "ns-resize" : "crosshair";
   void brushRadius;
   return (
-    <figure className={`viewport${active ? " active" : ""}`} data-testid={`viewport-${label}`}>
+    // Focusable (Tab): focusing it, Enter or Space make it the active image; named by its visible caption.
+    <figure
+      ref={figRef}
+      className={`viewport${active ? " active" : ""}`}
+      data-testid={`viewport-${label}`}
+      tabIndex={0}
+      role="button"
+      aria-pressed={active}
+      aria-labelledby={labelId}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget && !active) onActivate();
+      }}
+      onKeyDown={(e) => {
+        if (e.target === e.currentTarget && (e.key === "Enter" || e.key === " ") && !e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          if (!active) onActivate();
+        }
+      }}
+      onMouseDown={(e) => e.preventDefault() /* focus is moved by onPointerDown, without the browser's scroll */}
+    >
       <figcaption>
-        <span className="vp-label">{label}</span> <span className="vp-wl" data-testid="wl-readout">{wlText}</span>
+        <span className="vp-label" id={labelId}>
+          {label}
+        </span> <span className="vp-wl" data-testid="wl-readout">{wlText}</span>
       </figcaption>
       <div ref={boxRef} className="vp-box">
         <canvas
