@@ -15,6 +15,35 @@ type Questions = {
 type Answers = { confirmNotMammogram?: boolean; spacingMm?: [number, number]; view?: "CC" | "MLO"; laterality?: "L" | "R" };
 type Pending = { file: string; questions: Questions; resolve(a: Answers | null): void };
 
+/**
+ * Numbers typed into a spacing field: "0.05", "0,05" (decimal comma), or two values ("0,05 x 0,05", "0.05 × 0.05",
+ * "0.05\\0.05", "0,05; 0,05"). A comma is a decimal comma only between digits; null when the text is not that.
+ */
+function parseSpacingText(text: string): number[] | null {
+  const t = text.trim();
+  if (!t) return [];
+  const parts = t.split(/\s*[x×*\\/;]\s*|,\s+|\s+/i);
+  if (parts.length > 2) return null;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^(\d+([.,]\d+)?|[.,]\d+)$/.test(p)) return null;
+    out.push(Number(p.replace(",", ".")));
+  }
+  return out;
+}
+
+/** [rows, columns] from the two fields (or both values in the first), or null. */
+function parseSpacing(rowsText: string, colsText: string): [number, number] | null {
+  const a = parseSpacingText(rowsText);
+  const b = parseSpacingText(colsText);
+  if (!a || !b) return null;
+  let pair: [number, number] | null = null;
+  if (a.length === 1 && b.length === 1) pair = [a[0], b[0]];
+  else if (a.length === 2 && (b.length === 0 || (b.length === 1 && b[0] === a[1]))) pair = [a[0], a[1]];
+  if (!pair || !pair.every((v) => v > 0 && v < 10)) return null;
+  return pair;
+}
+
 function toBase64(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -144,10 +173,10 @@ function QuestionsForm({ pending }: { pending: Pending }) {
           a.confirmNotMammogram = true;
         }
         if (q.spacing) {
-          const y = Number(sy);
-          const x = Number(sx);
-          if (!(y > 0 && x > 0 && y < 10 && x < 10)) return setErr("Please enter the pixel spacing in millimetres (two positive numbers).");
-          a.spacingMm = [y, x];
+          const pair = parseSpacing(sy, sx);
+          if (!pair)
+            return setErr("Please enter the pixel spacing in millimetres: a positive number below 10 for rows and for columns, e.g. 0.05 (a decimal comma, 0,05, works too).");
+          a.spacingMm = pair;
         }
         if (q.view) {
           if (!view) return setErr("Please choose the view.");
@@ -178,7 +207,8 @@ function QuestionsForm({ pending }: { pending: Pending }) {
           <p className="muted">
             {q.spacing.suggestion
               ? `Prefilled from ${q.spacing.suggestionSource} in the header — check it before storing.`
-              : "The header gives no hint: enter the spacing from the scanner or digitiser documentation."}
+              : "The header gives no hint: enter the spacing from the scanner or digitiser documentation."}{" "}
+            A decimal point or a decimal comma (0.05 or 0,05) is fine.
           </p>
           <label htmlFor="q-sy">Pixel spacing, rows (mm)</label>
           <input id="q-sy" inputMode="decimal" value={sy} onChange={(e) => setSy(e.target.value)} />
