@@ -94,6 +94,8 @@ export interface ValidationReport {
   problems: ImportProblem[];
   /** problems that skipping rows cannot fix */
   blocking: number;
+  /** the columns found in the cohort CSV (shown next to a missing-column problem) */
+  columns: string[];
 }
 
 export interface ImportResult {
@@ -150,6 +152,46 @@ function findEntry(files: Map<string, Uint8Array>, name: string): string | null 
   return hits.length === 1 ? hits[0] : null;
 }
 
+/** What a non-text upload looks like ("a PNG image"), or null for text. The browser reads the file as UTF-8, so
+ *  bytes that are not UTF-8 arrive as U+FFFD. */
+export function binaryKind(text: string): string | null {
+  const head = text.slice(0, 8192);
+  if (/^\uFFFDPNG/.test(head)) return "a PNG image";
+  if (head.startsWith("PK\u0003\u0004")) return "a .zip archive";
+  if (head.startsWith("%PDF")) return "a PDF document";
+  if (/^\uFFFD\uFFFD\uFFFD/.test(head)) return "an image or other binary file";
+  if (head.slice(128, 132) === "DICM") return "a DICOM image";
+  if (head.includes("\u0000")) return "a binary file";
+  return null;
+}
+
+const normColumn = (s: string): string => s.toLowerCase().replace(/[\s_\-.]+/g, "");
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length];
+}
+
+/** A found column that is probably the wanted one ("ER" for "er", "T stage" for "t_stage", "ER status" for "er"). */
+export function nearColumn(want: string, found: string[]): string | null {
+  const w = normColumn(want);
+  for (const c of found) {
+    const n = normColumn(c);
+    if (n === w || n.replace(/status$/, "") === w) return c;
+  }
+  if (w.length >= 4) for (const c of found) if (editDistance(normColumn(c), w) <= 1) return c;
+  return null;
+}
+
 function prepare(input: CohortImportInput): Prepared {
   const problems: ImportProblem[] = [];
   const rowProblems = new Map<number, ImportProblem[]>();
@@ -159,6 +201,9 @@ function prepare(input: CohortImportInput): Prepared {
     rowProblems.set(i, [...(rowProblems.get(i) ?? []), p]);
   };
   let table: CsvTable;
+  const noRows = (problem: string, file: ImportFile = "cohort.csv"): Prepared => ({ table: { columns: [], rows: [] }, problems: [{ file, row: null, column: null, problem }], rowProblems, features: null, archiveFiles: null, nameToEntry: new Map(), mode: null });
+  const binary = binaryKind(input.cohortCsv);
+  if (binary) return noRows(`is not a CSV text file (it looks like ${binary}); choose the cohort CSV`);
   try {
     table = parseCsv(input.cohortCsv);
   } catch (e) {
@@ -167,7 +212,11 @@ function prepare(input: CohortImportInput): Prepared {
   }
   const cols = table.columns.map((c) => c.trim());
   table = { columns: cols, rows: table.rows };
-  for (const c of REQUIRED_COHORT_COLUMNS) if (!cols.includes(c)) problems.push({ file: "cohort.csv", row: null, column: c, problem: "required column is missing" });
+  for (const c of REQUIRED_COHORT_COLUMNS)
+    if (!cols.includes(c)) {
+      const near = nearColumn(c, cols.filter((x) => !(REQUIRED_COHORT_COLUMNS as readonly string[]).includes(x)));
+      problems.push({ file: "cohort.csv", row: null, column: c, problem: near ? `required column is missing; found "${near}" — rename it to "${c}" (column names are exact)` : "required column is missing" });
+    }
   if (table.rows.length === 0) problems.push({ file: "cohort.csv", row: null, column: null, problem: "the cohort has no rows" });
   const get = (row: (string | null)[], name: string): string | null | undefined => {
     const j = cols.indexOf(name);
@@ -181,7 +230,9 @@ function prepare(input: CohortImportInput): Prepared {
   const maxBytes = env().UPLOAD_MAX_MB * 1024 * 1024;
   if (input.featuresCsv) {
     mode = "features";
+    const fBinary = binaryKind(input.featuresCsv);
     try {
+      if (fBinary) throw new CsvError(`it looks like ${fBinary}, not a CSV text file`);
       features = parseCsv(input.featuresCsv);
       features = { columns: features.columns.map((c) => c.trim()), rows: features.rows };
       if (!features.columns.includes("case_code")) problems.push({ file: "features.csv", row: null, column: "case_code", problem: "required column is missing" });
@@ -305,7 +356,7 @@ function summarise(p: Prepared, skip: boolean): ValidationReport {
     if (!p.rowProblems.has(i) && alnIdx >= 0) events += ["1", "positive"].includes((r[alnIdx] ?? "").trim().toLowerCase()) ? 1 : 0;
   });
   const ok = fileLevel === 0 && good > 0 && (p.problems.length === 0 || skip);
-  return { ok, rows: p.table.rows.length, goodRows: good, badRows, events, mode: p.mode, problems: p.problems, blocking: fileLevel };
+  return { ok, rows: p.table.rows.length, goodRows: good, badRows, events, mode: p.mode, problems: p.problems, blocking: fileLevel, columns: p.table.columns };
 }
 
 /** Validate without storing anything (the import form's "Check" button and the first step of import). */

@@ -1,11 +1,14 @@
 "use client";
 // Cohort import (issue 5): cohort CSV + (features CSV | .zip of images and masks). "Check" validates without
 // storing; "Import" stores only when there is no problem (or "Skip bad rows" is ticked). One line per problem.
-// "Load demo cohort" imports the committed semi-synthetic demo cohort.
+// "Load demo cohort" imports the committed semi-synthetic demo cohort. When the problems are file- or column-level
+// (a missing column, not a CSV) the report says so instead of row counts, and lists the columns it found; long
+// problem lists show the first PROBLEMS_SHOWN lines, with the rest expandable and downloadable.
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/app/_trpc/client";
+import { errorText, useSubmitGuard } from "../_lib/mutations";
 import "../models/admin.css";
 import { formatDateTime } from "@/app/_components/format";
 
@@ -16,7 +19,58 @@ function toBase64(buf: ArrayBuffer): string {
   return btoa(s);
 }
 
-type Report = { ok: boolean; rows: number; goodRows: number; badRows: number; events: number; lines: string[] };
+type Report = { ok: boolean; rows: number; goodRows: number; badRows: number; events: number; lines: string[]; blocking: number; columns: string[] };
+
+export const PROBLEMS_SHOWN = 50;
+
+function downloadText(filename: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+}
+
+function ProblemReport({ report }: { report: Report }) {
+  const [all, setAll] = useState(false);
+  const n = report.lines.length;
+  const shown = all ? report.lines : report.lines.slice(0, PROBLEMS_SHOWN);
+  const missingColumn = report.lines.some((l) => /required column is missing/.test(l) && l.startsWith("cohort.csv"));
+  return (
+    <div className="card">
+      <h2>Validation report</h2>
+      <p id="import-summary">
+        {report.blocking > 0
+          ? `The file could not be checked row by row: ${report.blocking} file- or column-level problem(s)${n > report.blocking ? ` and ${n - report.blocking} row problem(s)` : ""}. Fix the file-level problems first; nothing can be imported until then, even when skipping bad rows.`
+          : `${report.rows} rows: ${report.goodRows} valid, ${report.badRows} with problems.`}
+      </p>
+      {missingColumn && (
+        <p id="import-columns-found">
+          Columns found in the cohort CSV: {report.columns.length ? report.columns.map((c) => `“${c}”`).join(", ") : "none"}.
+        </p>
+      )}
+      <ol className="problems" id="import-problems">
+        {shown.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+      </ol>
+      {n > PROBLEMS_SHOWN && (
+        <p style={{ display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" }}>
+          {!all && <span id="import-problems-more">… and {n - PROBLEMS_SHOWN} more.</span>}
+          <button type="button" className="button secondary" onClick={() => setAll((x) => !x)} aria-controls="import-problems" aria-expanded={all}>
+            {all ? `Show the first ${PROBLEMS_SHOWN} problems only` : `Show all ${n} problems`}
+          </button>
+          <button type="button" className="button secondary" onClick={() => downloadText("cohort-import-problems.txt", report.lines.join("\n") + "\n")}>
+            Download all {n} problems (.txt)
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
 
 export function CohortImport() {
   const trpc = useTRPC();
@@ -29,18 +83,29 @@ export function CohortImport() {
   const [skip, setSkip] = useState(false);
   const [report, setReport] = useState<Report | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const guard = useSubmitGuard();
+  const busy = guard.pending;
   const validate = useMutation(trpc.cohorts.validate.mutationOptions());
   const doImport = useMutation(trpc.cohorts.import.mutationOptions());
-  const demo = useMutation(
-    trpc.cohorts.importDemo.mutationOptions({
-      onSuccess: async (r) => {
+  const demo = useMutation(trpc.cohorts.importDemo.mutationOptions());
+  const [demoBusy, setDemoBusy] = useState(false);
+
+  function loadDemo() {
+    void guard.run(async () => {
+      setDemoBusy(true);
+      setMessage(null);
+      try {
+        const r = await demo.mutateAsync();
         setReport(r.report);
         setMessage(r.imported ? `Demo cohort imported: ${r.report.goodRows} patients, ${r.report.events} with ALN metastasis.` : "The demo cohort could not be imported.");
         await qc.invalidateQueries({ queryKey: trpc.cohorts.list.queryKey() });
-      },
-    }),
-  );
+      } catch (e) {
+        setMessage(errorText(e));
+      } finally {
+        setDemoBusy(false);
+      }
+    });
+  }
 
   async function payload() {
     if (!cohortFile) throw new Error("Choose the cohort CSV first.");
@@ -50,15 +115,18 @@ export function CohortImport() {
     return { cohortCsv, archiveBase64: toBase64(await sourceFile.arrayBuffer()), skipBadRows: skip };
   }
 
-  async function run(kind: "check" | "import") {
-    setBusy(true);
+  function run(kind: "check" | "import") {
+    void guard.run(() => runNow(kind));
+  }
+
+  async function runNow(kind: "check" | "import") {
     setMessage(null);
     try {
       const p = await payload();
       if (kind === "check") {
         const r = await validate.mutateAsync(p);
         setReport(r);
-        setMessage(r.ok ? `No problems: ${r.goodRows} rows ready to import.` : `${r.lines.length} problem(s); nothing imported.`);
+        setMessage(r.ok ? (r.lines.length ? `${r.goodRows} rows ready to import; ${r.badRows} bad rows will be skipped.` : `No problems: ${r.goodRows} rows ready to import.`) : `${r.lines.length} problem(s); nothing imported.`);
       } else {
         const r = await doImport.mutateAsync({ ...p, name: name.trim() || cohortFile!.name });
         setReport(r.report);
@@ -66,9 +134,7 @@ export function CohortImport() {
         if (r.imported) await qc.invalidateQueries({ queryKey: trpc.cohorts.list.queryKey() });
       }
     } catch (e) {
-      setMessage((e as Error).message);
-    } finally {
-      setBusy(false);
+      setMessage(errorText(e));
     }
   }
 
@@ -77,15 +143,15 @@ export function CohortImport() {
       <div className="card">
         <h2>Demo</h2>
         <p>The semi-synthetic demo cohort (147 patients; real mini-MIAS lesion pixels, simulated clinical factors and outcome). Demo model — not for clinical use.</p>
-        <button type="button" className="button" onClick={() => demo.mutate()} disabled={demo.isPending}>
-          {demo.isPending ? "Loading demo cohort…" : "Load demo cohort"}
+        <button type="button" className="button" onClick={loadDemo} disabled={busy} aria-busy={demoBusy}>
+          {demoBusy ? "Loading demo cohort…" : "Load demo cohort"}
         </button>
       </div>
       <form
         className="form card"
         onSubmit={(e) => {
           e.preventDefault();
-          void run("import");
+          run("import");
         }}
       >
         <h2>Import a cohort</h2>
@@ -117,7 +183,7 @@ export function CohortImport() {
           </label>
         </div>
         <div style={{ display: "flex", gap: "0.5rem" }}>
-          <button type="button" className="button secondary" onClick={() => void run("check")} disabled={busy}>
+          <button type="button" className="button secondary" onClick={() => run("check")} disabled={busy}>
             Check
           </button>
           <button type="submit" className="button" disabled={busy}>
@@ -130,24 +196,12 @@ export function CohortImport() {
           {message}
         </p>
       )}
-      {report && report.lines.length > 0 && (
-        <div className="card">
-          <h2>Validation report</h2>
-          <p>
-            {report.rows} rows: {report.goodRows} valid, {report.badRows} with problems.
-          </p>
-          <ol className="problems" id="import-problems">
-            {report.lines.map((l, i) => (
-              <li key={i}>{l}</li>
-            ))}
-          </ol>
-        </div>
-      )}
+      {report && report.lines.length > 0 && <ProblemReport key={report.lines.join("\n").length + ":" + report.lines.length} report={report} />}
       <h2>Imported cohorts</h2>
       {list.isPending ? (
         <p>Loading…</p>
       ) : list.isError ? (
-        <p className="error">{list.error.message}</p>
+        <p className="error">{errorText(list.error)}</p>
       ) : list.data.length === 0 ? (
         <p>No cohort yet.</p>
       ) : (
@@ -161,7 +215,8 @@ export function CohortImport() {
               <th scope="col">Features</th>
               <th scope="col">Skipped rows</th>
               <th scope="col">Imported</th>
-              <th scope="col"></th>
+              <th scope="col">Id</th>
+              <th scope="col">Train</th>
             </tr>
           </thead>
           <tbody>
@@ -181,7 +236,10 @@ export function CohortImport() {
                 <td className="num">{c.skipped}</td>
                 <td>{formatDateTime(c.createdAt)}</td>
                 <td>
-                  <Link href={`/admin/runs?cohort=${c.id}`}>Train…</Link>
+                  <code>…{c.id.slice(-6)}</code>
+                </td>
+                <td>
+                  <Link href={`/admin/runs?cohort=${c.id}`}>{list.data.filter((x) => x.name === c.name).length > 1 ? `Train on ${c.name} (…${c.id.slice(-6)})` : `Train on ${c.name}`}</Link>
                 </td>
               </tr>
             ))}
