@@ -12,22 +12,57 @@ import { SelectionChart } from "@/app/_charts/selection";
 import { RadscoreWaterfall } from "@/app/_charts/radscore-waterfall";
 import { CalibrationChart, DecisionCurveChart, RocChart } from "@/app/_charts/ModelCharts";
 import { Nomogram } from "@/app/_charts/Nomogram";
+import { errorText, useSubmitGuard } from "../_lib/mutations";
 import "./admin.css";
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(3));
 const ci = (c: [number, number] | null | undefined) => (c ? ` (${f3(c[0])}–${f3(c[1])})` : "");
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 
-type T1Var = { type: string; summary_by_group: Record<string, unknown>; test: string; p_value: number | null };
-type T1Block = { groups: string[]; n_by_group: number[]; variables: Record<string, T1Var> };
+type Summary = { n: number; mean: number | null; sd: number | null; median: number | null; q1: number | null; q3: number | null };
+type T1Var = { type: string; summary_by_group: Record<string, unknown>; test: string; p_value: number | null; spearman?: { rho: number | null; p_value: number | null } };
+type T1Block = { groups: string[]; n_by_group: number[]; variables: Record<string, T1Var> } | { error: string };
 
-function groupName(g: string): string {
-  return g === "0" ? "ALN−" : g === "1" ? "ALN+" : g;
+/** Readable names of Table 1 rows (cohort columns). */
+export const T1_LABELS: Record<string, string> = {
+  age: "Age (years)",
+  t_stage: "T stage",
+  location: "Tumour location",
+  er: "ER status",
+  pr: "PR status",
+  us_aln: "Ultrasound ALN status",
+  aln: "ALN metastasis",
+  radscore: "Rad-score",
+};
+const T1_ORDER = (k: string) => {
+  const i = Object.keys(T1_LABELS).indexOf(k);
+  return i < 0 ? 99 : i;
+};
+export const TEST_LABELS: Record<string, string> = { welch_t: "Welch t-test", mann_whitney: "Mann–Whitney U test", chisq: "χ² test", fisher: "Fisher's exact test" };
+const LOCATION_LABELS: Record<string, string> = { UIQ: "upper inner (UIQ)", UOQ: "upper outer (UOQ)", LIQ: "lower inner (LIQ)", LOQ: "lower outer (LOQ)", central: "central" };
+
+function levelName(variable: string, level: string): string {
+  if (variable === "aln") return level === "1" ? "yes" : level === "0" ? "no" : level;
+  if (variable === "location") return LOCATION_LABELS[level] ?? level;
+  return level;
 }
 
-function Table1({ block, caption }: { block: T1Block; caption: string }) {
+function groupName(g: string): string {
+  return g === "0" ? "ALN− (no metastasis)" : g === "1" ? "ALN+ (metastasis)" : g === "primary" ? "Training (primary)" : g === "validation" ? "Validation" : g;
+}
+
+const num1 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(1));
+const pText = (p: number | null | undefined) => (p === null || p === undefined || !Number.isFinite(p) ? "—" : p < 0.001 ? "<0.001" : p.toFixed(3));
+
+function Table1({ block, caption, id }: { block: T1Block; caption: string; id: string }) {
+  if ("error" in block)
+    return (
+      <p className="error" id={id}>
+        {caption}: not computed ({block.error}).
+      </p>
+    );
   return (
-    <table className="report-table">
+    <table className="report-table" id={id}>
       <caption style={{ textAlign: "left", fontWeight: 600 }}>{caption}</caption>
       <thead>
         <tr>
@@ -39,20 +74,34 @@ function Table1({ block, caption }: { block: T1Block; caption: string }) {
           ))}
           <th scope="col">Test</th>
           <th scope="col">p</th>
+          <th scope="col">Spearman ρ</th>
+          <th scope="col">Spearman p</th>
         </tr>
       </thead>
       <tbody>
-        {Object.entries(block.variables).map(([name, v]) => (
+        {Object.entries(block.variables)
+          .sort(([a], [b]) => T1_ORDER(a) - T1_ORDER(b))
+          .map(([name, v]) => (
           <tr key={name}>
-            <th scope="row">{name}</th>
+            <th scope="row">
+              {T1_LABELS[name] ?? name}
+              <div className="small" style={{ fontWeight: 400 }}>
+                {v.type === "continuous" ? "mean ± SD; median (IQR)" : "n (%)"}
+              </div>
+            </th>
             {block.groups.map((g) => {
               const s = v.summary_by_group[g] as Record<string, unknown> | undefined;
               if (!s) return <td key={g}>—</td>;
               if (v.type === "continuous") {
-                const c = s as { mean: number; sd: number; median: number; q1: number; q3: number };
+                const c = s as Summary;
                 return (
-                  <td key={g} className="num" title={`median ${c.median} (IQR ${c.q1}–${c.q3})`}>
-                    {c.mean.toFixed(1)} ± {c.sd.toFixed(1)}
+                  <td key={g} className="num">
+                    <div>
+                      {num1(c.mean)} ± {num1(c.sd)}
+                    </div>
+                    <div>
+                      {num1(c.median)} ({num1(c.q1)}–{num1(c.q3)})
+                    </div>
                   </td>
                 );
               }
@@ -60,19 +109,29 @@ function Table1({ block, caption }: { block: T1Block; caption: string }) {
                 <td key={g}>
                   {Object.entries(s as Record<string, { n: number; percent: number }>).map(([lvl, x]) => (
                     <div key={lvl}>
-                      {lvl}: {x.n} ({x.percent.toFixed(1)}%)
+                      {levelName(name, lvl)}: {x.n} ({x.percent.toFixed(1)}%)
                     </div>
                   ))}
                 </td>
               );
             })}
-            <td>{v.test}</td>
-            <td className="num">{v.p_value === null ? "—" : v.p_value < 0.001 ? "<0.001" : v.p_value.toFixed(3)}</td>
+            <td>{TEST_LABELS[v.test] ?? v.test}</td>
+            <td className="num">{pText(v.p_value)}</td>
+            <td className="num">{v.spearman && v.spearman.rho !== null ? v.spearman.rho.toFixed(3) : "—"}</td>
+            <td className="num">{pText(v.spearman?.p_value)}</td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+/** What the stored split method means, in words. */
+function splitText(method: string, ratio: unknown): string {
+  if (method === "column") return "as given in the cohort file's split column (primary = training, validation = validation)";
+  if (method === "stratified") return `seeded random split, stratified by ALN status${typeof ratio === "number" ? ` (${Math.round(ratio * 100)}% training)` : ""}`;
+  if (method === "bootstrap") return "none — the whole cohort trains the model and bootstrap resampling validates it";
+  return method;
 }
 
 function download(filename: string, mime: string, base64: string) {
@@ -90,7 +149,13 @@ function download(filename: string, mime: string, base64: string) {
 export function ReportView({ versionId }: { versionId: string }) {
   const trpc = useTRPC();
   const q = useQuery({ ...trpc.models.report.queryOptions({ id: versionId }), retry: false });
-  const exp = useMutation(trpc.models.exportReport.mutationOptions({ onSuccess: (r) => download(r.filename, r.mime, r.base64) }));
+  const exp = useMutation(trpc.models.exportReport.mutationOptions());
+  const guard = useSubmitGuard();
+  const exportAs = (format: "json" | "pdf") => () =>
+    void guard.run(async () => {
+      const r = await exp.mutateAsync({ id: versionId, format });
+      download(r.filename, r.mime, r.base64);
+    });
   const r = q.data;
   const rocTraining = useMemo(() => r?.roc.training.map((c) => ({ name: c.name, auc: c.auc, aucCi: c.aucCi, points: c.points })) ?? [], [r]);
   const rocValidation = useMemo(() => r?.roc.validation.map((c) => ({ name: c.name, auc: c.auc, aucCi: c.aucCi, points: c.points })) ?? [], [r]);
@@ -115,7 +180,7 @@ export function ReportView({ versionId }: { versionId: string }) {
   if (q.isError)
     return (
       <div className="integrity-bad" role="alert" id="report-error">
-        {q.error.message}
+        {errorText(q.error)}
       </div>
     );
   if (!r || !dc) return null;
@@ -125,6 +190,10 @@ export function ReportView({ versionId }: { versionId: string }) {
   const dcIdx = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7].map((t) => r.decisionCurve.threshold.findIndex((x) => Math.abs(x - t) < 1e-9)).filter((i) => i >= 0);
   const t1 = r.table1.byOutcome as Record<string, T1Block>;
   const t1s = r.table1.bySplit as Record<string, T1Block> | null;
+  const settings = r.provenance.settings as { split?: { ratio?: number }; validation?: { B?: number }; lasso?: { bootstrapB?: number } };
+  const selectionB = r.lasso.selection.B;
+  const validationB = typeof settings.validation?.B === "number" ? settings.validation.B : null;
+  const noValidationBootstrap = validationB === 0;
   return (
     <article aria-label={`Run report ${r.version.label}`}>
       {r.demo && (
@@ -143,15 +212,15 @@ export function ReportView({ versionId }: { versionId: string }) {
         </p>
       )}
       <div className="no-print" style={{ display: "flex", gap: "0.5rem" }}>
-        <button type="button" className="button secondary" onClick={() => exp.mutate({ id: versionId, format: "json" })} disabled={exp.isPending}>
+        <button type="button" className="button secondary" onClick={exportAs("json")} disabled={guard.pending}>
           Export JSON
         </button>
-        <button type="button" className="button secondary" onClick={() => exp.mutate({ id: versionId, format: "pdf" })} disabled={exp.isPending}>
+        <button type="button" className="button secondary" onClick={exportAs("pdf")} disabled={guard.pending}>
           Export PDF
         </button>
         {exp.isError && (
           <span className="error" role="alert" id="export-error">
-            {exp.error.message}
+            {errorText(exp.error)}
           </span>
         )}
       </div>
@@ -160,13 +229,20 @@ export function ReportView({ versionId }: { versionId: string }) {
         <h2 id="s-cohort">Table 1 — patient characteristics</h2>
         <p>
           {r.cohort.n} patients, {r.cohort.events} with ALN metastasis; training {r.cohort.training.n} ({r.cohort.training.events} events)
-          {r.cohort.validation ? `, validation ${r.cohort.validation.n} (${r.cohort.validation.events} events)` : ""}; split: {r.cohort.splitMethod}.
+          {r.cohort.validation ? `, validation ${r.cohort.validation.n} (${r.cohort.validation.events} events)` : ""}.
         </p>
-        <div className="report-grid">
+        <p id="split-explained">
+          Training / validation split: {splitText(r.cohort.splitMethod, settings.split?.ratio)}.
+        </p>
+        <p className="chart-note">
+          Continuous variables: mean ± SD and median (IQR), Welch t-test; categorical: n (%), χ² test (Fisher&apos;s exact test when an expected count is below 5). Spearman ρ: rank correlation of each factor with the grouping (ALN metastasis, or training vs validation), with its p-value.
+        </p>
+        {/* one table per row: with Spearman columns two side by side no longer fit */}
+        <div style={{ display: "grid", gap: "1.25rem" }}>
           {Object.entries(t1).map(([k, b]) => (
-            <Table1 key={k} block={b} caption={k === "training" ? "Training (primary) cohort, by ALN status" : k === "validation" ? "Validation cohort, by ALN status" : k} />
+            <Table1 key={k} id={`table1-${k}`} block={b} caption={k === "training" ? "Training (primary) cohort, by ALN status" : k === "validation" ? "Validation cohort, by ALN status" : k} />
           ))}
-          {t1s && Object.entries(t1s).map(([k, b]) => <Table1 key={`s-${k}`} block={b} caption="Training vs validation cohort" />)}
+          {t1s && Object.entries(t1s).map(([k, b]) => <Table1 key={`s-${k}`} id={`table1-split-${k}`} block={b} caption="Training vs validation cohort" />)}
         </div>
       </section>
 
@@ -184,7 +260,7 @@ export function ReportView({ versionId }: { versionId: string }) {
             <tr>
               <th scope="col">Selected feature</th>
               <th scope="col">Coefficient</th>
-              <th scope="col">Bootstrap selection</th>
+              <th scope="col">{selectionB > 0 ? `Bootstrap selection (of ${selectionB} fits)` : "Bootstrap selection"}</th>
             </tr>
           </thead>
           <tbody>
@@ -201,7 +277,13 @@ export function ReportView({ versionId }: { versionId: string }) {
 
       <section className="report-section" aria-labelledby="s-selection">
         <h2 id="s-selection">Selection frequency over bootstraps</h2>
-        <SelectionChart id="chart-selection" data={{ frequency: r.lasso.selection.frequency, B: r.lasso.selection.B, selected: r.lasso.selected.map((s) => s.feature) }} />
+        {selectionB > 0 ? (
+          <SelectionChart id="chart-selection" data={{ frequency: r.lasso.selection.frequency, B: selectionB, selected: r.lasso.selected.map((s) => s.feature) }} />
+        ) : (
+          <p className="integrity-bad" id="selection-skipped">
+            Bootstrap selection was skipped for this version (B = 0): there are no selection frequencies, so the stability of the selected features is unknown.
+          </p>
+        )}
       </section>
 
       <section className="report-section" aria-labelledby="s-radscore">
@@ -280,16 +362,23 @@ export function ReportView({ versionId }: { versionId: string }) {
         <h2 id="s-nomogram">Nomogram</h2>
         <p>
           {r.nomogram.formula}
-          {r.nomogram.deleted.length ? ` — removed by backward AIC: ${r.nomogram.deleted.join(", ")}` : ""}. C-index apparent {f3(r.nomogram.cIndex.apparent)}, optimism-corrected {f3(r.nomogram.cIndex.optimismCorrected)}, validation {f3(r.nomogram.cIndex.validation)}.
+          {r.nomogram.deleted.length ? ` — removed by backward AIC: ${r.nomogram.deleted.join(", ")}` : ""}. C-index apparent {f3(r.nomogram.cIndex.apparent)}, optimism-corrected {r.nomogram.cIndex.optimismCorrected === null && noValidationBootstrap ? "not computed (bootstrap validation skipped, B = 0)" : f3(r.nomogram.cIndex.optimismCorrected)}, validation {f3(r.nomogram.cIndex.validation)}.
         </p>
         <Nomogram id="chart-nomogram" data={r.nomogram.data} current={null} title={`Nomogram ${r.version.label}`} />
       </section>
 
       <section className="report-section" aria-labelledby="s-calibration">
         <h2 id="s-calibration">Calibration</h2>
+        {!cal && (
+          <p className="integrity-bad" id="calibration-skipped">
+            {noValidationBootstrap
+              ? "Bootstrap validation was skipped for this version (validation / calibration B = 0): there is no bias-corrected calibration curve and no optimism-corrected C-index."
+              : "No bias-corrected calibration curve was computed for this version."}
+          </p>
+        )}
         <div className="report-grid">
           {cal && <CalibrationChart id="chart-calibration" data={{ cohort: "training (bootstrap)", predicted: cal.predicted, apparent: cal.apparent, corrected: cal.corrected, slope: cal.slope, intercept: cal.intercept, brier: cal.brier }} />}
-          <table className="report-table">
+          <table className="report-table" id="calibration-table">
             <thead>
               <tr>
                 <th scope="col">Cohort</th>
@@ -297,6 +386,7 @@ export function ReportView({ versionId }: { versionId: string }) {
                 <th scope="col">Slope</th>
                 <th scope="col">Brier</th>
                 <th scope="col">Mean |error|</th>
+                <th scope="col">90th percentile |error|</th>
               </tr>
             </thead>
             <tbody>
@@ -312,6 +402,7 @@ export function ReportView({ versionId }: { versionId: string }) {
                     <td className="num">{f3(c.slope)}</td>
                     <td className="num">{f3(c.brier)}</td>
                     <td className="num">{f3(c.meanAbsError)}</td>
+                    <td className="num">{f3(c.q90AbsError)}</td>
                   </tr>
                 ) : null,
               )}
