@@ -2,8 +2,11 @@
 // comment) / retire / rollback, side-by-side comparison. A version whose stored artefact no longer matches its
 // content hash is refused everywhere with the reason (PRECONDITION_FAILED), and audited as models.integrity.
 import { TRPCError } from "@trpc/server";
+import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../../audit.ts";
+import type { Db } from "../../db/index.ts";
+import { cohorts, modelVersions, trainingRuns } from "../../db/schema.ts";
 import {
   activateVersion,
   buildReport,
@@ -22,17 +25,68 @@ function asTrpc(e: unknown): never {
 }
 
 const idInput = z.object({ id: z.uuid() });
+
+/** What tells versions apart: the cohort they were trained on, the bootstrap counts, folds and the seed. */
+export interface VersionOrigin {
+  cohortId: string | null;
+  cohortName: string | null;
+  cohortImportedAt: Date | null;
+  n: number | null;
+  seed: number | null;
+  bootstrapB: number | null;
+  validationB: number | null;
+  folds: number | null;
+  runId: string | null;
+}
+
+const intOrNull = (x: unknown): number | null => (x === null || x === undefined || x === "" || !Number.isFinite(Number(x)) ? null : Number(x));
+
+async function origins(db: Db, ids: string[]): Promise<Map<string, VersionOrigin>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({
+      id: modelVersions.id,
+      runId: modelVersions.trainingRunId,
+      seed: sql<string | null>`${modelVersions.artefact}->>'seed'`,
+      n: sql<string | null>`${modelVersions.artefact}#>>'{cohort,n}'`,
+      bootstrapB: sql<string | null>`${modelVersions.artefact}#>>'{settings,lasso,bootstrapB}'`,
+      validationB: sql<string | null>`${modelVersions.artefact}#>>'{settings,validation,B}'`,
+      folds: sql<string | null>`${modelVersions.artefact}#>>'{settings,lasso,nfolds}'`,
+      cohortId: cohorts.id,
+      cohortName: cohorts.name,
+      cohortImportedAt: cohorts.createdAt,
+    })
+    .from(modelVersions)
+    .leftJoin(trainingRuns, eq(trainingRuns.id, modelVersions.trainingRunId))
+    .leftJoin(cohorts, eq(cohorts.id, trainingRuns.cohortId))
+    .where(inArray(modelVersions.id, ids));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { cohortId: r.cohortId, cohortName: r.cohortName, cohortImportedAt: r.cohortImportedAt, n: intOrNull(r.n), seed: intOrNull(r.seed), bootstrapB: intOrNull(r.bootstrapB), validationB: intOrNull(r.validationB), folds: intOrNull(r.folds), runId: r.runId },
+    ]),
+  );
+}
+
+const NO_ORIGIN: VersionOrigin = { cohortId: null, cohortName: null, cohortImportedAt: null, n: null, seed: null, bootstrapB: null, validationB: null, folds: null, runId: null };
 const transition = z.object({ id: z.uuid(), comment: z.string().trim().min(3, "A comment (why) is required.").max(2000) });
 
 export const modelsRouter = createTRPCRouter({
-  list: roleProcedure("admin").query(({ ctx }) => listVersions(ctx.db)),
+  list: roleProcedure("admin").query(async ({ ctx }) => {
+    const vs = await listVersions(ctx.db);
+    const o = await origins(
+      ctx.db,
+      vs.map((v) => v.id),
+    );
+    return vs.map((v) => ({ ...v, origin: o.get(v.id) ?? NO_ORIGIN }));
+  }),
 
   get: roleProcedure("admin")
     .input(idInput)
     .query(async ({ ctx, input }) => {
       const v = (await listVersions(ctx.db)).find((x) => x.id === input.id);
       if (!v) throw new TRPCError({ code: "NOT_FOUND", message: "No such model version." });
-      return v;
+      return { ...v, origin: (await origins(ctx.db, [v.id])).get(v.id) ?? NO_ORIGIN };
     }),
 
   report: roleProcedure("admin")
@@ -67,6 +121,10 @@ export const modelsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => activateVersion(ctx.db, ctx.user, input.id, input.comment, ctx.ip).catch(asTrpc)),
 
   compare: roleProcedure("admin")
-    .input(z.object({ a: z.uuid(), b: z.uuid() }))
-    .query(({ ctx, input }) => compareVersions(ctx.db, input.a, input.b, ctx.user).catch(asTrpc)),
+    .input(z.object({ a: z.uuid(), b: z.uuid() }).refine((v) => v.a.toLowerCase() !== v.b.toLowerCase(), { message: "Choose two different versions to compare (a version compared with itself shows no differences).", path: ["b"] }))
+    .query(async ({ ctx, input }) => {
+      const c = await compareVersions(ctx.db, input.a, input.b, ctx.user).catch(asTrpc);
+      const o = await origins(ctx.db, [c.a.id, c.b.id]);
+      return { ...c, origin: { a: o.get(c.a.id) ?? NO_ORIGIN, b: o.get(c.b.id) ?? NO_ORIGIN } };
+    }),
 });

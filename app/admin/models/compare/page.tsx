@@ -16,7 +16,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <p>
         <Link href="/admin/models">← All versions</Link>
       </p>
-      {a && b && uuid.test(a) && uuid.test(b) ? <Compare a={a} b={b} /> : <p className="error">Choose two versions on the versions page.</p>}
+      {a && b && uuid.test(a) && uuid.test(b) && a.toLowerCase() !== b.toLowerCase() ? (
+        <Compare a={a} b={b} />
+      ) : (
+        <p className="error" id="compare-choose">
+          {a && b && a.toLowerCase() === b.toLowerCase() ? "A version cannot be compared with itself: choose two different versions on the versions page." : "Choose two versions on the versions page."}
+        </p>
+      )}
     </section>
   );
 }
