@@ -1,4 +1,5 @@
 import { requireUser } from "@/server/auth/session";
+import { AdminNav } from "../models/AdminNav";
 import { AuditTable } from "./AuditTable";
 
 export const metadata = { title: "Audit log · Axilla" };
@@ -8,6 +9,7 @@ export default async function AuditPage() {
   return (
     <section>
       <h1>Audit log</h1>
+      <AdminNav />
       <AuditTable />
     </section>
   );
