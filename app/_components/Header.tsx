@@ -35,10 +35,15 @@ export function Header({ user }: { user: SessionUser | null }) {
       )}
       {user && (
         <div className="user">
-          <span data-testid="user-role" aria-label="Signed-in role">
-            {ROLE_LABEL[user.role]}
+          {/* role above name (one column): the admin header, with five links, then fits one row at 1280 px */}
+          <span style={{ display: "flex", flexDirection: "column", alignItems: "flex-end", lineHeight: 1.2 }}>
+            <span data-testid="user-role" aria-label="Signed-in role">
+              {ROLE_LABEL[user.role]}
+            </span>
+            <span className="user-name" style={{ fontSize: "0.85rem" }}>
+              {user.name}
+            </span>
           </span>
-          <span className="user-name">{user.name}</span>
           <SignOutButton />
         </div>
       )}

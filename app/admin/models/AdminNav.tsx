@@ -16,6 +16,9 @@ export function AdminNav() {
           <Link href="/admin/runs">Training runs</Link>
         </li>
         <li>
+          <Link href="/admin/baselines">Baselines</Link>
+        </li>
+        <li>
           <Link href="/admin/audit">Audit log</Link>
         </li>
       </ul>
