@@ -15,7 +15,22 @@ import { formatDate, formatDateTime } from "@/app/_components/format";
 export const DISCLAIMER =
   "Decision support only. The model estimates a probability; it does not diagnose and gives no order. Treatment decisions remain with the clinical team, who weigh the estimate with all other findings.";
 
-export function ReportView({ caseId, predictionId }: { caseId: string; predictionId?: string }) {
+/** The way back from the report: a board member returns to the meeting the case was opened from (or to the
+ *  meetings list) — the prediction page is surgeon-only and would send them to their home page. */
+function BackLinks({ caseId, role, meetingId }: { caseId: string; role: "surgeon" | "board"; meetingId?: string }) {
+  return (
+    <p className="no-print back-links">
+      {role === "surgeon" && <Link href={`/cases/${caseId}/predict`}>← Prediction</Link>}
+      {meetingId ? (
+        <Link href={`/board/${meetingId}`}>← Back to the meeting</Link>
+      ) : (
+        role === "board" && <Link href="/board">← Tumour board meetings</Link>
+      )}
+    </p>
+  );
+}
+
+export function ReportView({ caseId, predictionId, role, meetingId }: { caseId: string; predictionId?: string; role: "surgeon" | "board"; meetingId?: string }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.reports.data.queryOptions({ caseId, predictionId }));
   const imgs = useQuery(trpc.reports.images.queryOptions({ caseId }));
@@ -39,16 +54,52 @@ export function ReportView({ caseId, predictionId }: { caseId: string; predictio
     }),
   );
   if (q.isLoading) return <p>Loading…</p>;
-  if (q.error) return <p className="error">{q.error.message}</p>;
+  if (q.error) {
+    // e.g. "This case has no saved prediction yet: …" (NOT_FOUND): say so, and offer the way on
+    const noPrediction = /no saved prediction/i.test(q.error.message);
+    return (
+      <article className="report">
+        <h1>ALN metastasis decision-support report</h1>
+        <p className="error" id="report-error">
+          {q.error.message}
+        </p>
+        <ul className="next-steps" data-testid="report-next-steps">
+          {role === "surgeon" && noPrediction && (
+            <li>
+              <Link href={`/cases/${caseId}/predict`}>Open the prediction page</Link> to enter the clinical factors and save a prediction.
+            </li>
+          )}
+          {role === "surgeon" && noPrediction && (
+            <li>
+              <Link href={`/cases/${caseId}`}>Back to the case</Link>
+            </li>
+          )}
+          {role === "surgeon" && (
+            <li>
+              <Link href="/cases">All cases</Link>
+            </li>
+          )}
+          {meetingId && (
+            <li>
+              <Link href={`/board/${meetingId}`}>Back to the meeting</Link>
+            </li>
+          )}
+          {role === "board" && (
+            <li>
+              <Link href="/board">Tumour board meetings</Link>
+            </li>
+          )}
+        </ul>
+      </article>
+    );
+  }
   const { case: c, prediction: p, model, baselines } = q.data!;
   const o = p.outputs;
   const inp = p.inputs;
   const values = { ...inp } as unknown as Record<string, number | string>;
   return (
     <article className="report">
-      <p className="no-print">
-        <Link href={`/cases/${caseId}/predict`}>← Prediction</Link>
-      </p>
+      <BackLinks caseId={caseId} role={role} meetingId={meetingId} />
       <h1>ALN metastasis decision-support report</h1>
       <p className="meta">
         Case <strong data-testid="report-case">{c.caseCode}</strong> · prediction saved {formatDateTime(p.createdAt)} · printed {formatDate(new Date())}
