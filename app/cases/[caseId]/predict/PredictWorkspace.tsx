@@ -6,7 +6,7 @@
 // function the server runs when saving — so a drag step needs no round trip.
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { memo, useCallback, useId, useMemo, useState } from "react";
+import { memo, useCallback, useId, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/app/_trpc/client";
 import { Nomogram, type NomogramState } from "@/app/_charts/Nomogram";
 import { CalibrationChart, DecisionCurveChart, RocChart } from "@/app/_charts/ModelCharts";
@@ -29,6 +29,11 @@ import { formatDateTime, formatDay } from "@/app/_components/format";
 
 type FormState = Record<FactorKey, string>;
 const EMPTY: FormState = { age: "", t_stage: "", location: "", er: "", pr: "", us_aln: "" };
+
+/** Age as typed: digits with an optional decimal point ("52", "52.5"). A number field also takes "1e2", "+52"
+ *  or "-5" (and Number() reads "1e2" as 100), so the text is checked before it is read as a number. */
+const PLAIN_NUMBER = /^(\d+\.?\d*|\.\d+)$/;
+const AGE_FORMAT_MESSAGE = "Enter the age in years as a plain number (digits and an optional decimal point, e.g. 52).";
 
 function runClient(model: ClientModel, values: ClinicalFactors & { radscore: number }): PredictResult | null {
   try {
@@ -102,12 +107,20 @@ function Workspace({
   );
   const uid = useId();
 
-  const parsed = useMemo(() => clinicalInputsSchema.safeParse({ ...form, age: form.age.trim() === "" ? undefined : Number(form.age) }), [form]);
+  // the number field reports text it cannot read as a number ("1e", "--5") as an empty value with badInput
+  const [ageUnreadable, setAgeUnreadable] = useState(false);
+  const ageText = form.age.trim();
+  const ageFormatError = ageUnreadable || (ageText !== "" && !PLAIN_NUMBER.test(ageText));
+  const parsed = useMemo(
+    () => clinicalInputsSchema.safeParse({ ...form, age: ageFormatError ? NaN : form.age.trim() === "" ? undefined : Number(form.age) }),
+    [form, ageFormatError],
+  );
   const errors = useMemo(() => {
     const e: Partial<Record<FactorKey, string>> = {};
+    if (ageFormatError) e.age = AGE_FORMAT_MESSAGE;
     if (!parsed.success) for (const i of parsed.error.issues) e[i.path[0] as FactorKey] ??= i.message;
     return e;
-  }, [parsed]);
+  }, [parsed, ageFormatError]);
   const patient = parsed.success ? parsed.data : null;
 
   const patientValues = useMemo(() => (patient && radscore !== null ? { ...patient, radscore } : null), [patient, radscore]);
@@ -145,7 +158,18 @@ function Workspace({
   const ageNum = Number(form.age);
   const ageFlag = form.age.trim() !== "" && !errors.age && ageRange && (ageNum < ageRange[0] || ageNum > ageRange[1]);
   const levels = (k: FactorKey, all: readonly string[]) => (model.levels[k] ? all.filter((v) => model.levels[k].includes(v)) : all);
-  const showErr = (k: FactorKey) => touched[k] && errors[k];
+  // a malformed age is reported at once (it can never become valid by typing more); other errors once the field was left
+  const showErr = (k: FactorKey) => (touched[k] || (k === "age" && ageFormatError)) && errors[k];
+  // factors the active model does not use: the estimate ignores them (they are still stored with the prediction)
+  const inModel = new Set(model.predictArtefact.nomogram.terms.map((t) => t.variable));
+  const unused = (k: FactorKey) => !inModel.has(k);
+  const describedBy = (...ids: (string | false | null | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
+  const unusedNote = (k: FactorKey) =>
+    unused(k) && (
+      <p className="not-in-model" id={`${uid}-${k}-unused`} data-testid={`not-in-model-${k}`}>
+        Not in this model — does not change the estimate.
+      </p>
+    );
   const rsRange = model.trainingRanges.radscore;
   const rsFlag = radscore !== null && rsRange && (radscore < rsRange[0] || radscore > rsRange[1]);
 
@@ -157,7 +181,7 @@ function Workspace({
         name={k}
         value={form[k]}
         aria-invalid={showErr(k) ? true : undefined}
-        aria-describedby={showErr(k) ? `${uid}-${k}-err` : undefined}
+        aria-describedby={describedBy(showErr(k) && `${uid}-${k}-err`, unused(k) && `${uid}-${k}-unused`)}
         onChange={(e) => setField(k, e.target.value)}
         onBlur={() => setTouched((t) => ({ ...t, [k]: true }))}
       >
@@ -168,6 +192,7 @@ function Workspace({
           </option>
         ))}
       </select>
+      {unusedNote(k)}
       {showErr(k) && (
         <p className="field-error" id={`${uid}-${k}-err`}>
           {errors[k]}
@@ -214,18 +239,25 @@ function Workspace({
               id={`${uid}-age`}
               name="age"
               type="number"
-              inputMode="numeric"
+              inputMode="decimal"
               min={15}
               max={110}
-              step={1}
+              step="any"
               value={form.age}
               aria-invalid={showErr("age") ? true : undefined}
-              aria-describedby={showErr("age") ? `${uid}-age-err` : ageFlag ? `${uid}-age-flag` : undefined}
-              onChange={(e) => setField("age", e.target.value)}
-              onBlur={() => setTouched((t) => ({ ...t, age: true }))}
+              aria-describedby={describedBy(showErr("age") ? `${uid}-age-err` : ageFlag && `${uid}-age-flag`, unused("age") && `${uid}-age-unused`)}
+              onChange={(e) => {
+                setAgeUnreadable(e.target.validity.badInput);
+                setField("age", e.target.value);
+              }}
+              onBlur={(e) => {
+                setAgeUnreadable(e.target.validity.badInput);
+                setTouched((t) => ({ ...t, age: true }));
+              }}
             />
+            {unusedNote("age")}
             {showErr("age") && (
-              <p className="field-error" id={`${uid}-age-err`}>
+              <p className="field-error" id={`${uid}-age-err`} data-testid="age-error">
                 {errors.age}
               </p>
             )}
@@ -346,6 +378,9 @@ function Workspace({
   );
 }
 
+/** "1 case", "2 cases" */
+const casesText = (n: number) => `${n} case${n === 1 ? "" : "s"}`;
+
 /** One line next to the estimate: the model's call at the threshold beside the patient's own ultrasound result. */
 function ModelCallLine({ probability, threshold, usAln }: { probability: number | null; threshold: number; usAln: string | null }) {
   if (probability === null) return null;
@@ -377,7 +412,23 @@ const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
   const addMember = useMutation(trpc.meetings.addMember.mutationOptions({ onSuccess: refresh }));
   const removeMember = useMutation(trpc.meetings.removeMember.mutationOptions({ onSuccess: refresh }));
   const memberSet = new Set((members.data?.members ?? []).map((m) => m.id));
-  const add = useMutation(trpc.meetings.addCase.mutationOptions({ onSuccess: refresh }));
+  // one add per click: a ref (set synchronously) refuses a second click before the pending state has rendered
+  // (a double-click used to add the case twice: two audit rows); meetings the case is on cannot be chosen again
+  const adding = useRef(false);
+  const [addedTo, setAddedTo] = useState<string[]>([]);
+  const add = useMutation(
+    trpc.meetings.addCase.mutationOptions({
+      onSuccess: (_r, v) => {
+        setAddedTo((a) => [...a, v.meetingId]);
+        refresh();
+      },
+      onSettled: () => {
+        adding.current = false;
+      },
+    }),
+  );
+  const onMeetings = new Set([...(mine.data ?? []).map((m) => m.id), ...addedTo]);
+  const alreadyOn = !!meetingId && onMeetings.has(meetingId);
   const create = useMutation(
     trpc.meetings.create.mutationOptions({
       onSuccess: (m) => {
@@ -399,19 +450,34 @@ const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
       <div className="button-row">
         <div className="field">
           <label htmlFor={`${uid}-meeting`}>Meeting</label>
-          <select id={`${uid}-meeting`} value={meetingId} onChange={(e) => setMeetingId(e.target.value)}>
+          <select id={`${uid}-meeting`} value={meetingId} aria-describedby={alreadyOn ? `${uid}-already` : undefined} onChange={(e) => setMeetingId(e.target.value)}>
             <option value="">Choose…</option>
             {(meetings.data ?? []).map((m) => (
               <option key={m.id} value={m.id}>
-                {m.title} · {formatDay(m.date)} ({m.caseCount} cases)
+                {m.title} · {formatDay(m.date)} ({casesText(m.caseCount)}){onMeetings.has(m.id) ? " · this case is on it" : ""}
               </option>
             ))}
           </select>
         </div>
-        <button type="button" className="button" disabled={!meetingId || add.isPending} onClick={() => add.mutate({ meetingId, caseId })}>
+        <button
+          type="button"
+          className="button"
+          disabled={!meetingId || add.isPending || alreadyOn}
+          aria-describedby={alreadyOn ? `${uid}-already` : undefined}
+          onClick={() => {
+            if (adding.current || !meetingId || alreadyOn) return;
+            adding.current = true;
+            add.mutate({ meetingId, caseId });
+          }}
+        >
           Add case to meeting
         </button>
       </div>
+      {alreadyOn && (
+        <p className="small" id={`${uid}-already`} data-testid="already-on-meeting">
+          This case is already on this meeting.
+        </p>
+      )}
       {meetingId && members.data && (
         <fieldset className="field" style={{ marginTop: "0.75rem" }}>
           <legend>Board members of this meeting</legend>
@@ -460,7 +526,7 @@ const BoardPanel = memo(function BoardPanel({ caseId }: { caseId: string }) {
         </div>
       </details>
       <p role="status" className="status">
-        {add.error?.message ?? create.error?.message ?? addMember.error?.message ?? removeMember.error?.message ?? (add.isSuccess ? "Case added to the meeting." : "")}
+        {add.error?.message ?? create.error?.message ?? addMember.error?.message ?? removeMember.error?.message ?? (add.isSuccess && add.variables?.meetingId === meetingId ? "Case added to the meeting." : "")}
       </p>
     </section>
   );
