@@ -53,6 +53,8 @@ describe("meetings and board access", () => {
     await as(who.surgeon).meetings.addCase({ meetingId: m.id, caseId: ids.b });
     await assert.rejects(as(who.surgeon).meetings.addCase({ meetingId: m.id, caseId: ids.c }), isCode("NOT_FOUND"));
     await as(other).meetings.addCase({ meetingId: m.id, caseId: ids.c });
+    // adding a case already on the meeting (a double click) changes nothing: not added, not audited again
+    assert.deepEqual(await as(who.surgeon).meetings.addCase({ meetingId: m.id, caseId: ids.a }), { ok: true, added: false });
     const audits = await t.db.select().from(auditLog).where(eq(auditLog.action, "meetings.addCase"));
     assert.equal(audits.length, 3);
     const list = await as(who.board).meetings.list();
@@ -91,8 +93,10 @@ describe("meetings and board access", () => {
   });
 
   test("taking a case off its only meeting ends the board's access", async () => {
-    await as(who.surgeon).meetings.removeCase({ meetingId: ids.m, caseId: ids.b });
+    assert.deepEqual(await as(who.surgeon).meetings.removeCase({ meetingId: ids.m, caseId: ids.b }), { ok: true, removed: true });
     await assert.rejects(as(who.board).predictions.list({ caseId: ids.b }), isCode("NOT_FOUND"));
+    assert.deepEqual(await as(who.surgeon).meetings.removeCase({ meetingId: ids.m, caseId: ids.b }), { ok: true, removed: false });
+    assert.equal((await t.db.select().from(auditLog).where(eq(auditLog.action, "meetings.removeCase"))).length, 1, "a removal that changed nothing is not audited");
   });
 
   test("boardMembers lists board-role users (id and name only) for surgeons; members must be board users", async () => {

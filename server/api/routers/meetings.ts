@@ -133,9 +133,10 @@ export const meetingsRouter = createTRPCRouter({
       const [m] = await ctx.db.select().from(meetings).where(eq(meetings.id, input.meetingId));
       if (!m) throw new TRPCError({ code: "NOT_FOUND", message: "No such meeting." });
       const [{ n }] = await ctx.db.select({ n: count() }).from(meetingCases).where(eq(meetingCases.meetingId, m.id));
-      await ctx.db.insert(meetingCases).values({ meetingId: m.id, caseId: c.id, position: Number(n) }).onConflictDoNothing();
-      await audit(ctx.db, { actorId: ctx.user.id, actorRole: ctx.user.role, action: "meetings.addCase", objectType: "meeting", objectId: m.id, outcome: "success", detail: { caseId: c.id }, ip: ctx.ip });
-      return { ok: true };
+      const added = await ctx.db.insert(meetingCases).values({ meetingId: m.id, caseId: c.id, position: Number(n) }).onConflictDoNothing().returning({ caseId: meetingCases.caseId });
+      // audited when the meeting changed; a repeated add (e.g. a double click) changes nothing and says so
+      if (added.length) await audit(ctx.db, { actorId: ctx.user.id, actorRole: ctx.user.role, action: "meetings.addCase", objectType: "meeting", objectId: m.id, outcome: "success", detail: { caseId: c.id }, ip: ctx.ip });
+      return { ok: true, added: added.length > 0 };
     }),
 
   removeCase: roleProcedure("surgeon")
@@ -143,9 +144,12 @@ export const meetingsRouter = createTRPCRouter({
     .input(z.object({ meetingId: z.uuid(), caseId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
       const c = await caseForUser(ctx.db, ctx.user, input.caseId, "write");
-      await ctx.db.delete(meetingCases).where(and(eq(meetingCases.meetingId, input.meetingId), eq(meetingCases.caseId, c.id)));
-      await audit(ctx.db, { actorId: ctx.user.id, actorRole: ctx.user.role, action: "meetings.removeCase", objectType: "meeting", objectId: input.meetingId, outcome: "success", detail: { caseId: c.id }, ip: ctx.ip });
-      return { ok: true };
+      const removed = await ctx.db
+        .delete(meetingCases)
+        .where(and(eq(meetingCases.meetingId, input.meetingId), eq(meetingCases.caseId, c.id)))
+        .returning({ caseId: meetingCases.caseId });
+      if (removed.length) await audit(ctx.db, { actorId: ctx.user.id, actorRole: ctx.user.role, action: "meetings.removeCase", objectType: "meeting", objectId: input.meetingId, outcome: "success", detail: { caseId: c.id }, ip: ctx.ip });
+      return { ok: true, removed: removed.length > 0 };
     }),
 
   /** A meeting with its cases in order: each case's code and latest saved prediction with its own model version.
