@@ -39,8 +39,11 @@ const t = initTRPC
   .create({
     transformer: superjson,
     errorFormatter({ shape, error }) {
+      // an input that failed its zod schema: the message is the issues' own messages (zod's is a JSON dump)
+      const issues = error.cause instanceof ZodError ? error.cause.issues : null;
       return {
         ...shape,
+        message: issues ? issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ") : shape.message,
         data: {
           ...shape.data,
           stack: undefined,

@@ -108,6 +108,12 @@ describe("HTTP hardening (production build)", { skip }, () => {
     }
   });
 
+  test("invalid input is answered with the schema's own messages, not a JSON dump of the issues", async () => {
+    const r = await trpcQuery(surgeon, "cases.get", { id: "not-a-uuid" });
+    assert.equal(r.error?.code, "BAD_REQUEST");
+    assert.equal(r.error?.message, "id: Invalid UUID");
+  });
+
   test("session expiry: an expired JWT is refused; a sign-in session lasts SESSION_MAX_AGE_H", async () => {
     const tokenCookie = surgeon.cookie.split("; ").find((c) => c.startsWith("next-auth.session-token="))!.split("=")[1];
     const payload = await decode({ token: tokenCookie, secret: SECRET });
