@@ -11,6 +11,7 @@ import { useTRPC } from "@/app/_trpc/client";
 import { errorText, useSubmitGuard } from "../_lib/mutations";
 import "../models/admin.css";
 import { formatDateTime } from "@/app/_components/format";
+import { downloadBlob } from "../_lib/download";
 
 function toBase64(buf: ArrayBuffer): string {
   const bytes = new Uint8Array(buf);
@@ -24,14 +25,7 @@ type Report = { ok: boolean; rows: number; goodRows: number; badRows: number; ev
 export const PROBLEMS_SHOWN = 50;
 
 function downloadText(filename: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 5000);
+  downloadBlob(filename, new Blob([text], { type: "text/plain;charset=utf-8" }));
 }
 
 function ProblemReport({ report }: { report: Report }) {

@@ -14,6 +14,7 @@ import { CalibrationChart, DecisionCurveChart, RocChart } from "@/app/_charts/Mo
 import { Nomogram } from "@/app/_charts/Nomogram";
 import { errorText, useSubmitGuard } from "../_lib/mutations";
 import "./admin.css";
+import { downloadBlob } from "../_lib/download";
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(3));
 const ci = (c: [number, number] | null | undefined) => (c ? ` (${f3(c[0])}–${f3(c[1])})` : "");
@@ -135,15 +136,7 @@ function splitText(method: string, ratio: unknown): string {
 }
 
 function download(filename: string, mime: string, base64: string) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 5000);
+  downloadBlob(filename, new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: mime }));
 }
 
 export function ReportView({ versionId }: { versionId: string }) {
