@@ -13,26 +13,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, login, ROOT, skipBrowser, startServer, type RunningServer } from "./harness.ts";
+import { launchBrowser, login, ROOT, skipBrowser, startServer, trpcInPage as trpc, type RunningServer } from "./harness.ts";
 
 const skip = skipBrowser();
 const DEMO = join(ROOT, "demo");
-
-/** tRPC over HTTP from the page (session cookie, same origin, superjson wire format). */
-async function trpc<T>(page: Page, path: string, input: unknown, kind: "query" | "mutation" = "mutation"): Promise<T> {
-  const r = await page.evaluate(
-    async ({ path, input, kind }) => {
-      const res =
-        kind === "query"
-          ? await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-          : await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: input }) });
-      return { status: res.status, body: await res.json() };
-    },
-    { path, input, kind },
-  );
-  if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 400)}`);
-  return r.body.result.data.json as T;
-}
 
 /** Count POSTs to one tRPC procedure from now on. */
 function countCalls(page: Page, procedure: string): () => number {

@@ -7,6 +7,7 @@
 // Requires a production build (`npm test` builds first; `node scripts/test.mjs tests/e2e` too).
 // When /usr/bin/chromium is missing, browser tests are skipped with a message (`skipBrowser`) —
 // except under CI=true, where that is an error.
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -177,4 +178,56 @@ export async function login(page: Page, baseUrl: string, role: DemoRole): Promis
   const d = DEMO[role];
   await submitLogin(page, baseUrl, d.email, d.password);
   await page.waitForURL(`${baseUrl}${d.home}`, { timeout: 20_000 });
+}
+
+/** A tRPC call made from inside the page (with its session cookie and same-origin headers); the answer's data. */
+export async function trpcInPage<T>(page: Page, path: string, input: unknown, kind: "query" | "mutation" = "mutation"): Promise<T> {
+  const r = await page.evaluate(
+    async ({ path, input, kind }) => {
+      const res =
+        kind === "query"
+          ? await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
+          : await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: input }) });
+      return { status: res.status, body: await res.json() };
+    },
+    { path, input, kind },
+  );
+  if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 400)}`);
+  return r.body.result.data.json as T;
+}
+
+/** Every visible form control, button and nomogram slider in <main>: its accessible name (as Playwright's role
+ *  query sees it) equals its visible label. Returns how many were checked. */
+export async function checkAccessibleNames(page: Page): Promise<number> {
+  // a string, not a function: tsx's keepNames would wrap inner functions in __name(), unknown in the page
+  const items = (await page.evaluate(`(() => {
+    const out = [];
+    let k = 0;
+    const main = document.querySelector("main");
+    const tag = (el) => { const id = "a11y-" + k++; el.setAttribute("data-a11y", id); return id; };
+    for (const el of Array.from(main.querySelectorAll("input, select, textarea"))) {
+      if (!el.checkVisibility()) continue;
+      const lab = el.id ? main.querySelector('label[for="' + CSS.escape(el.id) + '"]') : el.closest("label");
+      const type = el.type;
+      const role = el.tagName === "SELECT" ? "combobox" : type === "range" ? "slider" : type === "number" ? "spinbutton" : type === "text" ? "textbox" : type === "checkbox" ? "checkbox" : "label:" + type;
+      out.push({ role, label: lab && lab.textContent ? lab.textContent.trim() : "(no visible label)", id: tag(el) });
+    }
+    for (const el of Array.from(main.querySelectorAll("button"))) {
+      if (!el.checkVisibility()) continue;
+      out.push({ role: "button", label: (el.textContent || "").trim(), id: tag(el) });
+    }
+    const labels = Array.from(main.querySelectorAll("svg .axis-label")).map((t) => (t.textContent || "").trim());
+    for (const el of Array.from(main.querySelectorAll('[role="slider"][data-marker]'))) {
+      const name = el.getAttribute("aria-label") || "";
+      out.push({ role: "slider", label: labels.includes(name) ? name : '(aria-label "' + name + '" is not a visible axis label)', id: tag(el) });
+    }
+    return out;
+  })()`)) as { role: string; label: string; id: string }[];
+  for (const it of items) {
+    // inputs without an ARIA role of their own (type=date): located by their label (accessible-name match)
+    const loc = it.role.startsWith("label:") ? page.getByLabel(it.label, { exact: true }) : page.getByRole(it.role as "button", { name: it.label, exact: true });
+    const ids = await loc.evaluateAll((els) => els.map((e) => e.getAttribute("data-a11y")));
+    assert.ok(ids.includes(it.id), `${it.role} labelled "${it.label}" does not have that accessible name`);
+  }
+  return items.length;
 }

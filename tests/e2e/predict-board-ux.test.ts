@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { and, eq, sql } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, login, skipBrowser, startServer, ROOT, type RunningServer } from "./harness.ts";
+import { checkAccessibleNames, launchBrowser, login, skipBrowser, startServer, ROOT, type RunningServer } from "./harness.ts";
 import { openPglite } from "../../server/db/index.ts";
 import { seed } from "../../server/db/seed.ts";
 import { auditLog, cases, modelVersions, radscores, users } from "../../server/db/schema.ts";
@@ -42,33 +42,6 @@ type Key = keyof typeof LABELS;
 const DAY_2_DEC = /^Wed,? 2 Dec 2026$/; // formatDay (en-GB, UTC); ICU versions differ on the comma
 const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
 
-/** Every visible form control and button in <main>: its accessible name equals its visible label. */
-async function checkAccessibleNames(page: Page): Promise<number> {
-  const items = (await page.evaluate(`(() => {
-    const out = [];
-    let k = 0;
-    const main = document.querySelector("main");
-    const tag = (el) => { const id = "a11y-" + k++; el.setAttribute("data-a11y", id); return id; };
-    for (const el of Array.from(main.querySelectorAll("input, select, textarea"))) {
-      if (!el.checkVisibility()) continue;
-      const lab = el.id ? main.querySelector('label[for="' + CSS.escape(el.id) + '"]') : el.closest("label");
-      const type = el.type;
-      const role = el.tagName === "SELECT" ? "combobox" : type === "range" ? "slider" : type === "number" ? "spinbutton" : type === "text" ? "textbox" : type === "checkbox" ? "checkbox" : "label:" + type;
-      out.push({ role, label: lab && lab.textContent ? lab.textContent.trim() : "(no visible label)", id: tag(el) });
-    }
-    for (const el of Array.from(main.querySelectorAll("button"))) {
-      if (!el.checkVisibility()) continue;
-      out.push({ role: "button", label: (el.textContent || "").trim(), id: tag(el) });
-    }
-    return out;
-  })()`)) as { role: string; label: string; id: string }[];
-  for (const it of items) {
-    const loc = it.role.startsWith("label:") ? page.getByLabel(it.label, { exact: true }) : page.getByRole(it.role as "button", { name: it.label, exact: true });
-    const ids = await loc.evaluateAll((els) => els.map((e) => e.getAttribute("data-a11y")));
-    assert.ok(ids.includes(it.id), `${it.role} labelled "${it.label}" does not have that accessible name`);
-  }
-  return items.length;
-}
 
 /** Smallest on-screen font size (px) of the text in the nomogram SVGs under `scope`. */
 async function minNomogramText(page: Page, scope: string): Promise<number> {

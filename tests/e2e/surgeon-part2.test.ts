@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, login, skipBrowser, startServer, ROOT, type RunningServer } from "./harness.ts";
+import { checkAccessibleNames, launchBrowser, login, skipBrowser, startServer, ROOT, type RunningServer } from "./harness.ts";
 import { openPglite } from "../../server/db/index.ts";
 import { seed } from "../../server/db/seed.ts";
 import { cases, modelVersions, radscores, users } from "../../server/db/schema.ts";
@@ -46,41 +46,6 @@ function pickModel(): { json: unknown; source: string } {
 
 const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
 
-/** Every form control, button and slider in <main>: its accessible name (as Playwright's role query sees it)
- *  equals its visible label. */
-async function checkAccessibleNames(page: Page): Promise<number> {
-  // a string, not a function: tsx's keepNames would wrap inner functions in __name(), unknown in the page
-  const items = (await page.evaluate(`(() => {
-    const out = [];
-    let k = 0;
-    const main = document.querySelector("main");
-    const tag = (el) => { const id = "a11y-" + k++; el.setAttribute("data-a11y", id); return id; };
-    for (const el of Array.from(main.querySelectorAll("input, select, textarea"))) {
-      if (!el.checkVisibility()) continue;
-      const lab = el.id ? main.querySelector('label[for="' + CSS.escape(el.id) + '"]') : null;
-      const type = el.type;
-      const role = el.tagName === "SELECT" ? "combobox" : type === "range" ? "slider" : type === "number" ? "spinbutton" : type === "text" ? "textbox" : "label:" + type;
-      out.push({ role, label: lab && lab.textContent ? lab.textContent.trim() : "(no visible label)", id: tag(el) });
-    }
-    for (const el of Array.from(main.querySelectorAll("button"))) {
-      if (!el.checkVisibility()) continue;
-      out.push({ role: "button", label: (el.textContent || "").trim(), id: tag(el) });
-    }
-    const labels = Array.from(main.querySelectorAll("svg .axis-label")).map((t) => (t.textContent || "").trim());
-    for (const el of Array.from(main.querySelectorAll('[role="slider"][data-marker]'))) {
-      const name = el.getAttribute("aria-label") || "";
-      out.push({ role: "slider", label: labels.includes(name) ? name : '(aria-label "' + name + '" is not a visible axis label)', id: tag(el) });
-    }
-    return out;
-  })()`)) as { role: string; label: string; id: string }[];
-  for (const it of items) {
-    // inputs without an ARIA role of their own (type=date): located by their label (accessible-name match)
-    const loc = it.role.startsWith("label:") ? page.getByLabel(it.label, { exact: true }) : page.getByRole(it.role as "button", { name: it.label, exact: true });
-    const ids = await loc.evaluateAll((els) => els.map((e) => e.getAttribute("data-a11y")));
-    assert.ok(ids.includes(it.id), `${it.role} labelled "${it.label}" does not have that accessible name`);
-  }
-  return items.length;
-}
 
 async function frameStats(page: Page): Promise<{ n: number; median: number; p95: number; max: number }> {
   const d = await page.evaluate(() => performance.getEntriesByName("nomogram:update", "measure").map((e) => e.duration));
