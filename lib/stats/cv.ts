@@ -72,8 +72,14 @@ export function checkFolds(y: ArrayLike<number>, foldid: ArrayLike<number>, fami
   return labels;
 }
 
-/** cv.glmnet with a fold id per row. */
-export function cvGlmnet(x: DesignMatrix, y: ArrayLike<number>, foldid: ArrayLike<number>, opts: GlmnetOptions & { measure?: CvMeasure } = {}): CvGlmnetResult {
+/** cv.glmnet with a fold id per row. `onFit(done, total)` is called after the full fit and after each fold's fit
+ *  (total = folds + 1), for progress reports; it does not change the result. */
+export function cvGlmnet(
+  x: DesignMatrix,
+  y: ArrayLike<number>,
+  foldid: ArrayLike<number>,
+  opts: GlmnetOptions & { measure?: CvMeasure; onFit?: (done: number, total: number) => void } = {},
+): CvGlmnetResult {
   const family = opts.family ?? "gaussian";
   const measure: CvMeasure = opts.measure ?? (family === "binomial" ? "deviance" : "mse");
   if (family === "gaussian" && (measure === "auc" || measure === "class")) throw new CvError(`type-measure ${measure} needs family binomial`);
@@ -86,6 +92,7 @@ export function cvGlmnet(x: DesignMatrix, y: ArrayLike<number>, foldid: ArrayLik
   const lambda = fit.lambda;
   const nl = lambda.length;
   const K = labels.length;
+  opts.onFit?.(1, K + 1);
   const preval: Float64Array[] = Array.from({ length: nl }, () => new Float64Array(x.n));
   const foldFits: GlmnetFit[] = [];
   const foldMeasure: Float64Array[] = [];
@@ -116,6 +123,7 @@ export function cvGlmnet(x: DesignMatrix, y: ArrayLike<number>, foldid: ArrayLik
     }
     foldMeasure.push(m);
     foldSize.push(testIdx.length);
+    opts.onFit?.(1 + foldFits.length, K + 1);
   }
   // cvm = fold-size-weighted mean of fold means; cvsd = sqrt(weighted mean squared deviation / (K - 1))
   const cvm = new Float64Array(nl);

@@ -407,10 +407,10 @@ export async function runPipeline(
     throw e;
   }
   const solver = { thresh: L.thresh, ...(L.exact ? {} : { maxPolish: 0 }) };
-  progress("lasso-cv", 0, 1);
+  progress("lasso-cv", 0, L.nfolds + 1);
   await tick();
-  const cv = cvGlmnet(Xtr, yTr, folds, { family: "binomial", measure: L.measure, nlambda: L.nlambda, ...solver });
-  progress("lasso-cv", 1, 1);
+  // one step per fit: the whole training cohort, then each fold (reported as they finish)
+  const cv = cvGlmnet(Xtr, yTr, folds, { family: "binomial", measure: L.measure, nlambda: L.nlambda, ...solver, onFit: (d, t) => progress("lasso-cv", d, t) });
   let k = L.lambdaRule === "min" ? cv.indexMin : cv.index1se;
   const nz = (kk: number): number => cv.fit.beta[kk].reduce((a, b) => a + (b !== 0 ? 1 : 0), 0);
   if (nz(k) === 0) {

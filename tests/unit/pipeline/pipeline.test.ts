@@ -10,7 +10,11 @@ import { demoCohort, FAST } from "./helpers.ts";
 test("pipeline: same cohort + settings + seed -> identical artefact hash; another seed -> another hash", async () => {
   const { cohort, features } = demoCohort();
   const stages = new Set<string>();
-  const a = await runPipeline(cohort, features, FAST, 11, (s) => stages.add(s));
+  const lassoSteps: string[] = [];
+  const a = await runPipeline(cohort, features, FAST, 11, (s, d, t) => {
+    stages.add(s);
+    if (s === "lasso-cv") lassoSteps.push(`${d}/${t}`);
+  });
   const b = await runPipeline(cohort, features, FAST, 11);
   const c = await runPipeline(cohort, features, FAST, 12);
   assert.match(a.artefact.hash!, /^[0-9a-f]{64}$/);
@@ -23,6 +27,9 @@ test("pipeline: same cohort + settings + seed -> identical artefact hash; anothe
   assert.equal(round.cohort.training.n, 110);
   assert.equal(round.cohort.validation!.n, 37);
   for (const s of ["lasso-cv", "bootstrap", "svm-grid", "validation"]) assert.ok(stages.has(s), `progress stage ${s} reported`);
+  // LASSO CV reports each fit as it finishes: the whole training cohort, then every fold
+  const K = parseSettings(FAST).lasso.nfolds;
+  assert.deepEqual(lassoSteps, Array.from({ length: K + 2 }, (_, i) => `${i}/${K + 1}`));
   assert.ok(a.report.timings_s.total > 0);
 });
 
