@@ -15,6 +15,7 @@ import { Nomogram } from "@/app/_charts/Nomogram";
 import { errorText, useSubmitGuard } from "../_lib/mutations";
 import "./admin.css";
 import { downloadBlob } from "../_lib/download";
+import { FACTOR_LABELS, LOCATION_TEXT } from "@/server/services/predict-inputs";
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(3));
 const ci = (c: [number, number] | null | undefined) => (c ? ` (${f3(c[0])}–${f3(c[1])})` : "");
@@ -25,26 +26,16 @@ type T1Var = { type: string; summary_by_group: Record<string, unknown>; test: st
 type T1Block = { groups: string[]; n_by_group: number[]; variables: Record<string, T1Var> } | { error: string };
 
 /** Readable names of Table 1 rows (cohort columns). */
-export const T1_LABELS: Record<string, string> = {
-  age: "Age (years)",
-  t_stage: "T stage",
-  location: "Tumour location",
-  er: "ER status",
-  pr: "PR status",
-  us_aln: "Ultrasound ALN status",
-  aln: "ALN metastasis",
-  radscore: "Rad-score",
-};
+export const T1_LABELS: Record<string, string> = { ...FACTOR_LABELS, age: "Age (years)", aln: "ALN metastasis", radscore: "Rad-score" };
 const T1_ORDER = (k: string) => {
   const i = Object.keys(T1_LABELS).indexOf(k);
   return i < 0 ? 99 : i;
 };
 export const TEST_LABELS: Record<string, string> = { welch_t: "Welch t-test", mann_whitney: "Mann–Whitney U test", chisq: "χ² test", fisher: "Fisher's exact test" };
-const LOCATION_LABELS: Record<string, string> = { UIQ: "upper inner (UIQ)", UOQ: "upper outer (UOQ)", LIQ: "lower inner (LIQ)", LOQ: "lower outer (LOQ)", central: "central" };
 
 function levelName(variable: string, level: string): string {
   if (variable === "aln") return level === "1" ? "yes" : level === "0" ? "no" : level;
-  if (variable === "location") return LOCATION_LABELS[level] ?? level;
+  if (variable === "location") return (LOCATION_TEXT as Record<string, string>)[level] ?? level;
   return level;
 }
 
