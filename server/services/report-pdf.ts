@@ -3,9 +3,9 @@
 // as vectors with the patient marked, probability with its 95% CI, the model's call at the threshold next to
 // the patient's ultrasound result, the baselines panel, model performance, images with the ROI outline when
 // available, scope and disclaimer. Decision-support wording throughout ("the model estimates …").
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
+import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { FACTOR_LABELS, LOCATION_TEXT } from "./predict-inputs.ts";
-import { A4, ACCENT, DANGER, GRID, INK, MUTED, pdfSafe, wrap } from "./pdf-common.ts";
+import { A4, DANGER, INK, MUTED, pdfSafe, PdfWriter, type PdfLayout } from "./pdf-common.ts";
 import { pointsAtValue, pointsOfProbability, type NomogramData } from "./nomogram-data.ts";
 import type { ClientModel, StoredInputs, StoredOutputs } from "./predict.ts";
 
@@ -45,59 +45,12 @@ export function factorText(key: string, v: string | number): string {
   return String(v);
 }
 
-class Writer {
-  page: PDFPage;
-  y: number;
-  constructor(
-    readonly doc: PDFDocument,
-    readonly font: PDFFont,
-    readonly bold: PDFFont,
-  ) {
-    this.page = doc.addPage([A4.w, A4.h]);
-    this.y = A4.h - M;
-  }
-  need(h: number): void {
-    if (this.y - h < M + 20) {
-      this.page = this.doc.addPage([A4.w, A4.h]);
-      this.y = A4.h - M;
-    }
-  }
-  text(s: string, opts: { size?: number; bold?: boolean; color?: ReturnType<typeof rgb>; x?: number; width?: number } = {}): void {
-    const size = opts.size ?? 10;
-    const font = opts.bold ? this.bold : this.font;
-    const width = opts.width ?? A4.w - 2 * M - ((opts.x ?? M) - M);
-    for (const line of wrap(pdfSafe(s), font, size, width)) {
-      this.need(size * 1.35);
-      this.page.drawText(line, { x: opts.x ?? M, y: this.y - size, size, font, color: opts.color ?? INK });
-      this.y -= size * 1.35;
-    }
-  }
-  gap(h = 8): void {
-    this.y -= h;
-  }
-  heading(s: string): void {
-    this.need(40);
-    this.gap(6);
-    this.text(s, { size: 13, bold: true, color: ACCENT });
-    this.gap(2);
-  }
-  /** a simple table: column x offsets, header row bold */
-  table(cols: number[], rows: string[][], size = 9): void {
-    rows.forEach((r, i) => {
-      const font = i === 0 ? this.bold : this.font;
-      const lines = r.map((c, j) => wrap(pdfSafe(c), font, size, (cols[j + 1] ?? A4.w - 2 * M) - cols[j] - 6));
-      const h = Math.max(...lines.map((l) => l.length)) * size * 1.3 + 3;
-      this.need(h);
-      lines.forEach((ls, j) => ls.forEach((l, k) => this.page.drawText(l, { x: M + cols[j], y: this.y - size - k * size * 1.3, size, font, color: INK })));
-      this.y -= h;
-      this.page.drawLine({ start: { x: M, y: this.y + 1 }, end: { x: A4.w - M, y: this.y + 1 }, thickness: 0.4, color: GRID });
-    });
-  }
-}
+/** The case report's layout (40 pt margins, 10 pt text). */
+const CASE_LAYOUT: PdfLayout = { margin: M, bottomReserve: 20, textSize: 10, headingSize: 13, headingKeep: 40, headingGap: [6, 2], tableSize: 9, tableLeading: 1.3, tablePad: 6, tableRule: 0.4 };
 
 /** The nomogram as vectors: points scale, one axis per kept predictor with the patient's value marked,
  *  total points and probability axes with the patient's total and probability (95% CI bar). */
-function drawNomogram(w: Writer, d: NomogramData, values: Record<string, string | number>, points: Record<string, number>, total: number, prob: number, ci: [number, number]): void {
+function drawNomogram(w: PdfWriter, d: NomogramData, values: Record<string, string | number>, points: Record<string, number>, total: number, prob: number, ci: [number, number]): void {
   const rowH = 34;
   const labelW = 120;
   const x0 = M + labelW;
@@ -182,7 +135,7 @@ export async function buildReportPdf(r: ReportData): Promise<Uint8Array> {
   doc.setProducer("Axilla");
   doc.setCreator("Axilla");
   doc.setCreationDate(r.generatedAt);
-  const w = new Writer(doc, font, bold);
+  const w = new PdfWriter(doc, font, bold, CASE_LAYOUT);
   const o = r.outputs;
   const inp = r.inputs;
 

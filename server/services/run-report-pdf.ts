@@ -1,64 +1,19 @@
 // PDF export of a model version's run report (issue 5), pdf-lib with the standard fonts: provenance, demo label,
 // Table 1, selected features, Table 2 (ACC/AUC/TPR/TNR with CIs), nomogram formula, calibration, decision curve,
 // clinical-only model, warnings, TRIPOD+AI items; ROC, LASSO CV and decision curves drawn as vectors.
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
-import { A4, ACCENT, DANGER, GRID, INK, pdfSafe, wrap } from "./pdf-common.ts";
+import { PDFDocument, StandardFonts, rgb, type PDFFont } from "pdf-lib";
+import { ACCENT, DANGER, GRID, INK, pdfSafe, PdfWriter } from "./pdf-common.ts";
 import type { RunReport } from "./model-admin.ts";
 
 const M = 42;
 const RED = DANGER;
 const COLORS = [ACCENT, DANGER, rgb(0.18, 0.49, 0.2), rgb(0.42, 0.24, 0.6)];
 
-class W {
-  page: PDFPage;
-  y: number;
-  constructor(
-    readonly doc: PDFDocument,
-    readonly font: PDFFont,
-    readonly bold: PDFFont,
-    readonly footer: string,
-  ) {
-    this.page = this.newPage();
-    this.y = A4.h - M;
+/** The run report's layout (42 pt margins, 9.5 pt text, the demo notice at the foot of each page) plus vector charts. */
+class W extends PdfWriter {
+  constructor(doc: PDFDocument, font: PDFFont, bold: PDFFont, footer: string) {
+    super(doc, font, bold, { margin: M, bottomReserve: 14, textSize: 9.5, headingSize: 12.5, headingKeep: 60, headingGap: [8, 2], tableSize: 8.5, tableLeading: 1.28, tablePad: 5, tableRule: 0.35, footer });
   }
-  newPage(): PDFPage {
-    const p = this.doc.addPage([A4.w, A4.h]);
-    p.drawText(pdfSafe(this.footer), { x: M, y: 20, size: 7.5, font: this.font, color: RED });
-    return p;
-  }
-  need(h: number): void {
-    if (this.y - h < M + 14) {
-      this.page = this.newPage();
-      this.y = A4.h - M;
-    }
-  }
-  text(s: string, o: { size?: number; bold?: boolean; color?: ReturnType<typeof rgb> } = {}): void {
-    const size = o.size ?? 9.5;
-    const font = o.bold ? this.bold : this.font;
-    for (const line of wrap(pdfSafe(s), font, size, A4.w - 2 * M)) {
-      this.need(size * 1.35);
-      this.page.drawText(line, { x: M, y: this.y - size, size, font, color: o.color ?? INK });
-      this.y -= size * 1.35;
-    }
-  }
-  heading(s: string): void {
-    this.need(60);
-    this.y -= 8;
-    this.text(s, { size: 12.5, bold: true, color: ACCENT });
-    this.y -= 2;
-  }
-  table(cols: number[], rows: string[][], size = 8.5): void {
-    rows.forEach((r, i) => {
-      const font = i === 0 ? this.bold : this.font;
-      const lines = r.map((c, j) => wrap(pdfSafe(c), font, size, (cols[j + 1] ?? A4.w - 2 * M) - cols[j] - 5));
-      const h = Math.max(...lines.map((l) => l.length)) * size * 1.28 + 3;
-      this.need(h);
-      lines.forEach((ls, j) => ls.forEach((l, k) => this.page.drawText(l, { x: M + cols[j], y: this.y - size - k * size * 1.28, size, font, color: INK })));
-      this.y -= h;
-      this.page.drawLine({ start: { x: M, y: this.y + 1 }, end: { x: A4.w - M, y: this.y + 1 }, thickness: 0.35, color: GRID });
-    });
-  }
-  /** a line chart: series of [x, y] points inside a box of width w x height h */
   chart(title: string, series: { name: string; pts: [number, number][] }[], xd: [number, number], yd: [number, number], xl: string, yl: string, opts: { diagonal?: boolean; vlines?: number[] } = {}): void {
     const w = 250;
     const h = 170;
